@@ -1,0 +1,1 @@
+"""anjian (安监): a work-safety supervision platform for county offices."""

@@ -1,0 +1,21 @@
+"""API v1 (django-ninja): OpenAPI at /api/openapi.json, Swagger UI at /api/docs (served locally)."""
+
+from __future__ import annotations
+
+from ninja import NinjaAPI
+
+from anjian.accounts.api import auth_methods
+from anjian.accounts.api import router as accounts_router
+from anjian.regions.api import router as regions_router
+from anjian.units.api import router as units_router
+
+api = NinjaAPI(
+    title="anjian 安监 API",
+    version="1",
+    description="安全生产监管与隐患排查治理平台 API。会话登录或 `Authorization: Bearer <令牌>`。",
+    auth=auth_methods(),
+    urls_namespace="api",
+)
+api.add_router("/v1/", accounts_router)
+api.add_router("/v1/divisions", regions_router)
+api.add_router("/v1/units", units_router)

@@ -1,0 +1,83 @@
+"""Audit trail: every login and every data change with actor, time and source address.
+
+Services call :func:`record`; the source address and channel come from the request
+context (middleware), or ``cli``/``job`` outside a request.
+"""
+
+from __future__ import annotations
+
+import contextvars
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.db import models
+
+from anjian.core.models import AuditEntry
+
+if TYPE_CHECKING:
+    from anjian.accounts.models import User
+
+
+@dataclass(frozen=True)
+class Origin:
+    source: str
+    channel: str
+
+
+_origin: contextvars.ContextVar[Origin] = contextvars.ContextVar("anjian_origin", default=Origin("", "cli"))
+
+
+def current_origin() -> Origin:
+    return _origin.get()
+
+
+@contextmanager
+def origin(source: str, channel: str) -> Iterator[None]:
+    token = _origin.set(Origin(source, channel))
+    try:
+        yield
+    finally:
+        _origin.reset(token)
+
+
+def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
+    """{field: [old, new]} for the fields whose value changed."""
+    return {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
+
+
+def snapshot(obj: models.Model, fields: list[str]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for name in fields:
+        value = getattr(obj, name)
+        if isinstance(value, models.Model):
+            value = value.pk
+        elif value is not None and not isinstance(value, (str, int, float, bool)):
+            value = str(value)
+        out[name] = value
+    return out
+
+
+def record(
+    *,
+    actor: User | None,
+    action: str,
+    obj: models.Model | None = None,
+    changes: dict[str, Any] | None = None,
+    success: bool = True,
+    actor_name: str = "",
+) -> AuditEntry:
+    where = current_origin()
+    return AuditEntry.objects.create(
+        actor=actor if actor is not None and actor.pk else None,
+        actor_name=actor_name or (actor.get_username() if actor is not None else ""),
+        source=where.source,
+        channel=where.channel,
+        action=action,
+        success=success,
+        object_type=obj._meta.label_lower if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None else "",
+        object_repr=str(obj)[:200] if obj is not None else "",
+        changes=changes or {},
+    )

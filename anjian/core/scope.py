@@ -1,0 +1,89 @@
+"""Jurisdiction scope: the one place that decides which records a user may see.
+
+Every selector, object fetch, search, export and API call goes through :func:`scoped`
+(ARCHITECTURE.md, "Jurisdiction and roles"). An object outside scope is a 404
+(:func:`get_in_scope`), never a 403 that would confirm it exists.
+
+A model takes part by naming, in ``SCOPE``, the paths to the four facts scope is made
+of: the 12-digit ``region`` code, the ``unit`` (a path to the unit's id), the
+``sector`` (a path to the sector's id) and the ``grid`` (a path to the grid's id).
+Fact tables added by later issues (hazards, inspections, …) declare the same four.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from django.db import models
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from anjian.accounts.roles import Role
+
+if TYPE_CHECKING:
+    from anjian.accounts.models import User
+
+M = TypeVar("M", bound=models.Model)
+
+
+@dataclass(frozen=True)
+class ScopePaths:
+    region: str
+    unit: str | None = None
+    sector: str | None = None
+    grid: str | None = None
+
+
+NOTHING = Q(pk__in=[])
+
+
+def region_prefix(user: User) -> str | None:
+    """The significant digits of the user's region, or None when the user has no region."""
+    if user.org_id is None:
+        return None
+    return user.org.region_prefix  # type: ignore[union-attr]
+
+
+def scope_q(user: User, paths: ScopePaths) -> Q:
+    """The filter for what ``user`` may see of a model with these ``paths``."""
+    if not user.is_authenticated or not user.is_active:
+        return NOTHING
+    role = user.role
+    if role == Role.UNIT_STAFF:
+        if user.unit_id is None or paths.unit is None:
+            return NOTHING
+        return Q(**{paths.unit: user.unit_id})
+    if role == Role.GRID_WORKER:
+        if user.grid_id is None or paths.grid is None:
+            return NOTHING
+        return Q(**{paths.grid: user.grid_id})
+    if role == Role.EXPERT:
+        # Experts see the inspections they are assigned to (issue 4); nothing before that.
+        return NOTHING
+    prefix = region_prefix(user)
+    if prefix is None:
+        # Only a system administrator may work without an organisation; it sees the deployment.
+        return Q() if role == Role.SYSADMIN else NOTHING
+    q = Q(**{f"{paths.region}__startswith": prefix})
+    if role == Role.DEPARTMENT:
+        # 管行业必须管安全: a department sees the units of its sectors in its region.
+        if paths.sector is None:
+            return NOTHING
+        sector_ids = list(user.org.sectors.values_list("id", flat=True))  # type: ignore[union-attr]
+        q &= Q(**{f"{paths.sector}__in": sector_ids})
+    return q
+
+
+def scoped(user: User, qs: QuerySet[M]) -> QuerySet[M]:
+    """``qs`` narrowed to what ``user`` may see. The model must declare ``SCOPE``."""
+    paths: ScopePaths = qs.model.SCOPE  # type: ignore[attr-defined]
+    return qs.filter(scope_q(user, paths))
+
+
+def get_in_scope(user: User, qs: QuerySet[M], **lookup: Any) -> M:
+    """One object in scope, else Http404 (whether it does not exist or is not the user's)."""
+    try:
+        return scoped(user, qs).get(**lookup)
+    except (qs.model.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404("未找到该记录") from exc

@@ -1,0 +1,13 @@
+from __future__ import annotations
+
+from django.urls import include, path
+
+from anjian.api import api
+
+urlpatterns = [
+    path("", include("anjian.web.urls")),
+    path("accounts/", include("anjian.accounts.urls")),
+    path("units/", include("anjian.units.urls")),
+    path("ledgers/", include("anjian.ledgers.urls")),
+    path("api/", api.urls),
+]

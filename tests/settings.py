@@ -1,0 +1,14 @@
+"""Test settings: the production settings with a fast password hasher and immediate jobs."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("ANJIAN_TESTING", "1")
+
+from anjian.settings import *  # noqa: E402,F403
+from anjian.settings import PASSWORD_HASHERS as PRODUCTION_HASHERS  # noqa: E402
+
+# Argon2 is deliberately slow; personas are made by the dozen per test. The production
+# hasher is checked in tests/accounts/test_security.py with PRODUCTION_HASHERS.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PRODUCTION_HASHERS]
