@@ -1,0 +1,35 @@
+"""Query-string parameters → UnitFilters, shared by the unit list, its export and the API."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from anjian.units.selectors import UnitFilters
+
+# Parameter names as they appear in URLs: /units/?q=…&township=…&grid=…&sector=…&key=1&risk_class=A&status=normal&active=all
+PARAMS = ("q", "township", "grid", "sector", "key", "risk_class", "status", "active", "region")
+
+
+def _tri(value: str | None) -> bool | None:
+    if value in ("1", "true", "yes", "是"):
+        return True
+    if value in ("0", "false", "no", "否"):
+        return False
+    return None
+
+
+def filters_from_params(params: Mapping[str, Any]) -> UnitFilters:
+    grid = str(params.get("grid") or "")
+    active = str(params.get("active") or "1")
+    return UnitFilters(
+        q=str(params.get("q") or "").strip(),
+        township=str(params.get("township") or "")[:9],
+        grid=int(grid) if grid.isdigit() else None,
+        sector=str(params.get("sector") or ""),
+        key_supervision=_tri(params.get("key")),
+        risk_class=str(params.get("risk_class") or ""),
+        status=str(params.get("status") or ""),
+        active=None if active == "all" else _tri(active),
+        region=str(params.get("region") or "") if str(params.get("region") or "").isdigit() else "",
+    )
