@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ninja import NinjaAPI
 
-from anjian.accounts.api import auth_methods
+from anjian.accounts.api import auth_methods, install_error_handlers
 from anjian.accounts.api import router as accounts_router
 from anjian.regions.api import router as regions_router
 from anjian.units.api import router as units_router
@@ -16,6 +16,7 @@ api = NinjaAPI(
     auth=auth_methods(),
     urls_namespace="api",
 )
+install_error_handlers(api)
 api.add_router("/v1/", accounts_router)
 api.add_router("/v1/divisions", regions_router)
 api.add_router("/v1/units", units_router)

@@ -6,8 +6,8 @@ import os
 
 os.environ.setdefault("ANJIAN_TESTING", "1")
 
-from anjian.settings import *  # noqa: E402,F403
-from anjian.settings import PASSWORD_HASHERS as PRODUCTION_HASHERS  # noqa: E402
+from anjian.settings import *  # noqa: F403
+from anjian.settings import PASSWORD_HASHERS as PRODUCTION_HASHERS
 
 # Argon2 is deliberately slow; personas are made by the dozen per test. The production
 # hasher is checked in tests/accounts/test_security.py with PRODUCTION_HASHERS.

@@ -26,7 +26,9 @@ class Organization(models.Model):
     name = models.CharField("名称", max_length=64)
     short_name = models.CharField("简称", max_length=16, blank=True)
     region_code = models.CharField("区划代码", max_length=12, db_index=True)
-    sectors = models.ManyToManyField("units.Sector", blank=True, related_name="departments", verbose_name="负责行业领域")
+    sectors = models.ManyToManyField(
+        "units.Sector", blank=True, related_name="departments", verbose_name="负责行业领域"
+    )
 
     class Meta:
         ordering = ["region_code", "kind", "name"]

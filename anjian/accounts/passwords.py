@@ -4,7 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.password_validation import MinimumLengthValidator as _DjangoMinimumLength
 from django.core.exceptions import ValidationError
+
+
+class MinimumLengthValidator(_DjangoMinimumLength):
+    """Django 5.2 reworded this message and its zh_Hans translation was not updated."""
+
+    def get_error_message(self) -> str:
+        return f"密码太短，至少需要 {self.min_length} 个字符。"
+
+    def get_help_text(self) -> str:
+        return f"至少 {self.min_length} 个字符。"
 
 
 class CharacterClassValidator:

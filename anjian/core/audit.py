@@ -26,11 +26,13 @@ class Origin:
     channel: str
 
 
-_origin: contextvars.ContextVar[Origin] = contextvars.ContextVar("anjian_origin", default=Origin("", "cli"))
+_origin: contextvars.ContextVar[Origin | None] = contextvars.ContextVar("anjian_origin", default=None)
+_COMMAND_LINE = Origin("", "cli")
 
 
 def current_origin() -> Origin:
-    return _origin.get()
+    """Where the current write comes from: the request's address, else the command line."""
+    return _origin.get() or _COMMAND_LINE
 
 
 @contextmanager

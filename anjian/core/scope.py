@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -85,5 +86,5 @@ def get_in_scope(user: User, qs: QuerySet[M], **lookup: Any) -> M:
     """One object in scope, else Http404 (whether it does not exist or is not the user's)."""
     try:
         return scoped(user, qs).get(**lookup)
-    except (qs.model.DoesNotExist, ValueError, TypeError) as exc:
+    except (ObjectDoesNotExist, ValueError, TypeError) as exc:
         raise Http404("未找到该记录") from exc

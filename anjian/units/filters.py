@@ -7,7 +7,8 @@ from typing import Any
 
 from anjian.units.selectors import UnitFilters
 
-# Parameter names as they appear in URLs: /units/?q=…&township=…&grid=…&sector=…&key=1&risk_class=A&status=normal&active=all
+# Parameter names as they appear in URLs, e.g.
+# /units/?q=…&township=…&grid=…&sector=…&key=1&risk_class=A&status=normal&active=all
 PARAMS = ("q", "township", "grid", "sector", "key", "risk_class", "status", "active", "region")
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q, QuerySet
 
@@ -79,3 +79,16 @@ def unit_get(user: User, pk: int | str) -> Unit:
 
 def unit_assignments(user: User, unit: Unit) -> QuerySet[Assignment]:
     return scoped(user, Assignment.objects.filter(unit=unit)).select_related("person")
+
+
+def unit_history(user: User, unit: Unit) -> QuerySet[Any]:
+    """The registry changes of a unit, newest first (later issues add inspections, hazards …)."""
+    from anjian.core.models import AuditEntry
+
+    unit_get(user, unit.pk)  # the caller already holds it; this keeps the rule "scope first"
+    return AuditEntry.objects.filter(object_type=Unit._meta.label_lower, object_id=str(unit.pk)).order_by("-at")[:50]
+
+
+def assignment_list(user: User) -> QuerySet[Assignment]:
+    """包联 in the user's scope: township assignments by region, unit assignments by the unit's scope."""
+    return scoped(user, Assignment.objects.all()).select_related("person", "person__org", "township", "unit")

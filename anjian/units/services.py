@@ -215,6 +215,8 @@ def scope_q_matches(actor: User, unit: Unit) -> bool:
 def unit_deactivate(*, actor: User, unit: Unit, reason: str) -> Unit:
     """Take a unit off the active registry with a reason; it and its history are kept."""
     _check_editor(actor)
+    if not scope_q_matches(actor, unit):
+        raise PermissionDenied("该单位不在您的管辖范围内")
     reason = clean(reason)
     if not reason:
         raise UnitError({"reason": ["请填写注销原因"]})
@@ -232,6 +234,8 @@ def unit_deactivate(*, actor: User, unit: Unit, reason: str) -> Unit:
 def unit_reactivate(*, actor: User, unit: Unit) -> Unit:
     """Undo a deactivation (the confirmation-or-undo rule for destructive actions)."""
     _check_editor(actor)
+    if not scope_q_matches(actor, unit):
+        raise PermissionDenied("该单位不在您的管辖范围内")
     if unit.is_active:
         return unit
     with transaction.atomic():

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from anjian.web import views
+
+urlpatterns = [path("", views.home, name="home")]

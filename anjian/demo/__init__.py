@@ -1,0 +1,10 @@
+"""The demo county: 平江县 (430626) with fictional units and one account per role.
+
+A plain package, not a Django app. ``anjian load-demo`` (run by ``make run`` on an empty
+database) calls :func:`anjian.demo.loader.load_demo`:
+
+- ``plan``   — the deterministic generator (seeded ``random.Random``, no database);
+- ``names``  — trade-name parts, unit-name templates per sector, sector weights;
+- ``geo``    — the county boundary (``data/pingjiang.geojson``) and point-in-polygon sampling;
+- ``loader`` — writes divisions, organisations, grids, units, accounts and 包联.
+"""

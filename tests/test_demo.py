@@ -1,0 +1,234 @@
+"""The demo county (anjian load-demo): 平江县 with ~2,000 fictional units, deterministic.
+
+The full demo is loaded once for ``TestDemoCounty`` (in a transaction rolled back after the
+class); determinism is checked on a smaller county (``--units``) in its own tests.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from functools import cache
+from io import StringIO
+from typing import Any
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import transaction
+
+from anjian.accounts.models import User
+from anjian.accounts.roles import Role
+from anjian.core import uscc
+from anjian.core.text import pinyin_full, pinyin_initials
+from anjian.demo import geo, plan
+from anjian.demo.loader import ACCOUNTS, DEMO_PASSWORD
+from anjian.regions.models import Division, Grid, Level
+from anjian.regions.services import DivisionRow, builtin_rows, divisions_import
+from anjian.units import services as unit_services
+from anjian.units.models import Assignment, Unit
+from anjian.units.sectors import SECTORS
+from anjian.units.selectors import unit_list
+
+FIELDS = [
+    "name",
+    "credit_code",
+    "region_code",
+    "grid__name",
+    "address",
+    "lng",
+    "lat",
+    "sector__code",
+    "industry_code",
+    "department__name",
+    "key_supervision",
+    "risk_class",
+    "above_scale",
+    "principal",
+    "phone",
+    "status",
+    "name_initials",
+]
+
+
+def load(*args: str) -> str:
+    out = StringIO()
+    call_command("load_demo", *args, stdout=out)
+    return out.getvalue()
+
+
+def units() -> list[tuple[Any, ...]]:
+    return list(Unit.objects.order_by("name").values_list(*FIELDS))
+
+
+@cache
+def pingjiang_rows() -> list[DivisionRow]:
+    return list(builtin_rows("430626"))
+
+
+@pytest.fixture(scope="class")
+def demo(django_db_setup: None, django_db_blocker: Any) -> Iterator[str]:
+    """The full demo, as ``make run`` loads it on an empty database (whole-country divisions too)."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield load()
+        transaction.set_rollback(True)
+
+
+@pytest.mark.usefixtures("db")
+class TestDemoCounty:
+    def test_output_lists_one_account_per_role_and_the_password(self, demo):
+        assert "单位 2000 个" in demo and "已载入内置区划数据" in demo
+        assert f"密码均为 {DEMO_PASSWORD}" in demo
+        for account in ACCOUNTS:
+            assert account.username in demo
+
+    def test_the_real_townships_and_the_whole_country(self, demo):
+        assert Division.objects.filter(level=Level.PROVINCE).count() == 31
+        townships = Division.objects.filter(parent_id="430626000000", level=Level.TOWNSHIP)
+        assert townships.count() == 25
+        for township in townships:
+            grids = Grid.objects.filter(township=township)
+            assert 3 <= grids.count() <= 6
+            assert grids.filter(name=f"{township.name}第1网格").exists()
+
+    def test_about_2000_units_600_key_supervised_over_all_sectors(self, demo):
+        assert Unit.objects.count() == 2000
+        assert 550 <= Unit.objects.filter(key_supervision=True).count() <= 650
+        per_sector = Counter(Unit.objects.values_list("sector__code", flat=True))
+        assert set(per_sector) == {code for code, _, _ in SECTORS}
+        key_sectors = set(Unit.objects.filter(key_supervision=True).values_list("sector__code", flat=True))
+        assert len(key_sectors) == len(SECTORS)
+        # The high-risk sectors (《安全生产法》第二十七条) are mostly key-supervised, shops rarely.
+        for code in ("non_coal_mine", "hazardous_chemicals"):
+            qs = Unit.objects.filter(sector__code=code)
+            assert qs.filter(key_supervision=True).count() > qs.count() / 2
+        shops = Unit.objects.filter(sector__code="commerce")
+        assert shops.filter(key_supervision=True).count() < shops.count() / 4
+        assert set(Unit.objects.values_list("risk_class", flat=True)) == {"A", "B", "C", "D"}
+        assert Counter(Unit.objects.values_list("status", flat=True))["normal"] > 1900
+
+    def test_credit_codes_are_valid_unique_and_registered_in_the_county(self, demo):
+        codes = list(Unit.objects.exclude(credit_code="").values_list("credit_code", flat=True))
+        assert len(codes) == len(set(codes))
+        assert 1800 < len(codes) < 2000  # some 个体 shops and places (村卫生室, 渡口) have none
+        for code in codes:
+            assert uscc.validate(code) == code
+            assert code[2:8] == "430626"
+            assert code[:2] in {"91", "92", "93", "12", "52"}
+        shops = Unit.objects.filter(name__endswith="烟花爆竹零售点").exclude(credit_code="")
+        assert shops.exists() and all(u.credit_code.startswith("92") for u in shops)
+
+    def test_names_are_unique_per_township_and_regions_are_real(self, demo):
+        rows = list(Unit.objects.values_list("name", "region_code", "grid__region_code"))
+        assert len({(region[:9], name) for name, region, _ in rows}) == len(rows)
+        divisions = dict(Division.objects.filter(code__startswith="430626").values_list("code", "level"))
+        levels = Counter(divisions[region] for _, region, _ in rows)
+        assert set(levels) == {Level.TOWNSHIP, Level.VILLAGE}
+        for _, region, grid_region in rows:
+            assert grid_region[:9] == region[:9]  # the grid is in the unit's township
+
+    def test_coordinates_are_inside_the_county(self, demo):
+        county = geo.county()
+        for lng, lat in Unit.objects.values_list("lng", "lat"):
+            assert county.contains((float(lng), float(lat)))
+
+    def test_search_keys_and_departments_are_what_the_services_set(self, demo):
+        for unit in Unit.objects.select_related("sector", "department")[:300]:
+            assert unit.name_initials == pinyin_initials(unit.name)
+            assert unit.name_pinyin == pinyin_full(unit.name)
+            assert unit.department == unit_services.default_department(unit.sector, unit.region_code)
+
+    def test_every_unit_passes_the_registry_rules(self, demo):
+        # The rules unit_create enforces (anjian.units.services._validate), on every 10th unit:
+        # valid code, existing region in scope, grid in the township, no duplicate code or name.
+        admin = User.objects.get(username="demo_admin")
+        for unit in Unit.objects.select_related("grid", "sector", "department").order_by("id")[::10]:
+            data = unit_services.UnitData(
+                **{name: getattr(unit, name) for name in unit_services.UNIT_FIELDS},
+            )
+            assert unit_services._validate(admin, data, unit) == {}, unit.name
+
+    def test_one_account_per_role_that_can_sign_in(self, demo):
+        users = {u.username: u for u in User.objects.filter(username__startswith="demo_")}
+        assert sorted(u.role for u in users.values()) == sorted(Role.values)
+        for user in users.values():
+            assert user.is_active and user.check_password(DEMO_PASSWORD)
+        assert users["demo_dept"].org.name == "应急管理局"
+        assert users["demo_township"].org.name == "安定镇人民政府"
+        assert users["demo_grid"].grid.name == "安定镇第1网格"
+        assert users["demo_unit"].unit.region_code.startswith("430626101")
+
+    def test_each_demo_account_sees_its_own(self, demo):
+        users = {u.username: u for u in User.objects.filter(username__startswith="demo_")}
+        assert unit_list(users["demo_admin"]).count() == 2000
+        township = unit_list(users["demo_township"])
+        assert township.exists() and not township.exclude(region_code__startswith="430626101").exists()
+        grid = unit_list(users["demo_grid"])
+        assert grid.exists() and set(grid.values_list("grid__name", flat=True)) == {"安定镇第1网格"}
+        assert list(unit_list(users["demo_unit"])) == [users["demo_unit"].unit]
+        sectors = set(unit_list(users["demo_dept"]).values_list("sector__code", flat=True))
+        assert sectors == set(users["demo_dept"].org.sectors.values_list("code", flat=True))
+
+    def test_assignments(self, demo):
+        kinds = Counter(Assignment.objects.values_list("kind", flat=True))
+        assert kinds == {"township": 2, "unit": 3}
+        assert set(Assignment.objects.values_list("person__username", flat=True)) == {"demo_leader", "demo_dept"}
+
+    def test_a_second_load_declines_politely(self, demo):
+        with pytest.raises(CommandError, match="已有 2000 个生产经营单位，未载入演示数据"):
+            load()
+        out = load("--if-empty")
+        assert "未载入演示数据" in out and "demo_admin" in out
+        out = load("--force")
+        assert "单位 0 个（与已有单位重名或重码而跳过 2000 个）" in out
+        assert Unit.objects.count() == 2000 and User.objects.filter(username__startswith="demo_").count() == 9
+
+
+def test_the_generator_is_deterministic():
+    towns = [
+        plan.Township("430626101000", "安定镇", (plan.Village("430626101201", "小田村民委员会"),), ("安定镇第1网格",)),
+        plan.Township("430626001000", "汉昌街道", (plan.Village("430626001001", "民建路社区"),), ("汉昌街道第1网格",)),
+    ]
+    assert plan.build(towns, 300, seed=1) == plan.build(towns, 300, seed=1)
+    assert plan.build(towns, 300, seed=1) != plan.build(towns, 300, seed=2)
+    small = plan.build(towns, 40, seed=1)
+    assert {u.sector for u in small} == {code for code, _, _ in SECTORS}  # every sector, even when small
+    assert sum(u.key_supervision for u in small) == 12
+
+
+def test_two_loads_give_the_same_units(db):
+    divisions_import(pingjiang_rows())  # 平江县 only: load-demo then skips the whole-country list
+    with transaction.atomic():
+        load("--units", "150")
+        first = units()
+        transaction.set_rollback(True)
+    assert Unit.objects.count() == 0
+    out = load("--units", "150")
+    assert "已载入内置区划数据" not in out
+    assert units() == first
+    assert len(first) == 150
+
+
+def test_village_and_township_names():
+    assert plan.Village("1", "小田村民委员会").full == "小田村"
+    assert plan.Village("1", "兴安居民委员会").full == "兴安社区"
+    assert plan.Village("1", "民建路社区").short == "民建路"
+    assert plan.Village("1", "大西村").rural
+    assert plan.Township("1", "福寿山镇", (), ()).short == "福寿山"
+    assert plan.Township("1", "汉昌街道", (), ()).urban
+
+
+def test_allocate_respects_caps_and_total():
+    assert plan.allocate(10, [1, 1, 1]) == [4, 3, 3]
+    assert plan.allocate(10, [5, 1], caps=[2, 20]) == [2, 8]
+    assert sum(plan.allocate(600, [3.0, 1.5, 0.2], caps=[100, 1000, 1000])) == 600
+
+
+def test_organisation_codes_carry_the_gb11714_check():
+    import random
+
+    rng = random.Random(0)
+    for _ in range(200):
+        body = plan.organisation_code(rng)
+        total = sum(int(c, 36) * w for c, w in zip(body[:8], (3, 7, 9, 10, 5, 8, 4, 2), strict=True))
+        expected = {10: "X", 11: "0"}.get(11 - total % 11, str(11 - total % 11))
+        assert body[8] == expected
