@@ -370,6 +370,8 @@ def report(facts: dict[str, str], data: dict[str, Any], results: dict[str, list[
     print(f"| data | {args.units:,} units, {db.stat().st_size / 1e6:.0f} MB SQLite file (WAL) |")
     print(f"| build | generate {data['generate_s']:.1f} s, bulk_create {data['insert_s']:.1f} s |")
     print(f"| method | {args.runs} timed runs per case after 3 warm-up runs, one process, warm cache |")
+    # Other work on the machine skews latency; the load average says whether there was any.
+    print(f"| load average | {data['load_before']} before, {'{:.2f} {:.2f} {:.2f}'.format(*os.getloadavg())} after |")
     ok = True
     for who, rows in results.items():
         print(f"\n### {who}\n")
@@ -404,8 +406,10 @@ def main() -> int:
         workdir.mkdir(parents=True, exist_ok=True)
         (workdir / "bench.sqlite3").unlink(missing_ok=True)
         setup_django(workdir)
+        load_before = "{:.2f} {:.2f} {:.2f}".format(*os.getloadavg())
         print(f"building {args.units:,} units in {workdir} …", flush=True)
         data = build(args.units)
+        data["load_before"] = load_before
         print(f"built; peak RSS so far {peak_rss_mb():.0f} MB; measuring …", flush=True)
         results = {
             "县级管理员（全县在辖）": measure(data, args.runs, "admin"),

@@ -85,13 +85,14 @@ def county_code(code: str) -> str:
 
 def county_division(code: str) -> Division:
     """The county of a 6-digit (or 12-digit padded) code, or AccountError in Chinese."""
-    division = Division.objects.filter(code=county_code(code)).first()
+    padded = county_code(code)
+    division = Division.objects.filter(code=padded).first()
     if division is None:
-        raise AccountError(f"区划代码 {code} 不存在，请先导入区划（anjian import-divisions）")
+        raise AccountError(f"区划代码 {padded[:6]} 不存在，请先导入区划（anjian import-divisions）")
     # 东莞、中山、儋州 have no counties: their townships hang on the city (regions/data/SOURCE.md).
     has_townships = division.children.filter(level=Level.TOWNSHIP).exists()
     if division.level != Level.COUNTY and not (division.level == Level.CITY and has_townships):
-        raise AccountError(f"{division.name}（{code}）不是县级区划")
+        raise AccountError(f"{division.name}（{padded[:6]}）不是县级区划")
     return division
 
 
@@ -274,15 +275,7 @@ def check_password(password: str, user: User) -> None:
         try:
             password_validation.validate_password(password, user)
         except ValidationError as exc:
-            raise AccountError("密码不符合要求：" + "".join(_chinese(e) for e in exc.error_list)) from exc
-
-
-def _chinese(error: ValidationError) -> str:
-    # Django 5.2's zh_Hans catalogue misses MinimumLengthValidator's message (its msgid uses
-    # %(min_length)d, the code %d), so that one reason would come out in English.
-    if error.code == "password_too_short" and error.params:
-        return f"密码太短，至少需要{error.params['min_length']}个字符。"
-    return " ".join(error.messages)
+            raise AccountError("密码不符合要求：" + "".join(exc.messages)) from exc
 
 
 def _check_actor(actor: User | None, role: Role, target_region: str | None) -> None:

@@ -218,7 +218,7 @@ def _assign() -> None:
         township = Division.objects.filter(code=pad(code)).first()
         if township is not None and not Assignment.objects.filter(person=leader, township=township).exists():
             assignment_create(actor=admin, person=leader, township=township, since=SINCE, note="演示数据")
-    sector_ids = list(cadre.org.sectors.values_list("id", flat=True)) if cadre.org else []  # type: ignore[union-attr]
+    sector_ids = list(cadre.org.sectors.values_list("id", flat=True)) if cadre.org else []
     key_units = Unit.objects.filter(
         region_code__startswith=plan.COUNTY_CODE, key_supervision=True, sector_id__in=sector_ids
     ).order_by("name_pinyin", "id")[:3]

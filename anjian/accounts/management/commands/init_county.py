@@ -31,7 +31,10 @@ class Command(BaseCommand):
             code = county_code(options["code"])
         except AccountError as exc:
             raise CommandError(str(exc)) from exc
-        if not self._has_townships(code):
+        division = Division.objects.filter(code=code).first()
+        # Load the shipped list only when it can help: the county is missing or has no townships yet
+        # (a code of another level is left to county_init to refuse).
+        if division is None or (division.level == Level.COUNTY and not self._has_townships(code)):
             try:
                 result = load_builtin()
             except DivisionImportError as exc:  # the shipped data is checked by the tests; be safe anyway
@@ -39,7 +42,8 @@ class Command(BaseCommand):
             self.stdout.write(f"已载入内置区划数据：{result.summary()}")
             if not self._has_townships(code):
                 raise CommandError(
-                    f"内置区划数据中没有区划代码 {code} 的乡镇/街道；请先用 anjian import-divisions FILE 导入该县的区划"
+                    f"内置区划数据中没有区划代码 {code[:6]} 的乡镇/街道；"
+                    "请先用 anjian import-divisions FILE 导入该县的区划"
                 )
         try:
             init = county_init(code)
