@@ -43,18 +43,21 @@ run: install
 	exec $(ANJIAN) serve
 
 # The whole suite on SQLite, then again on PostgreSQL when TEST_DATABASE_URL names one.
+# Both runs go ahead even if the first fails (one CI log shows both); either failing fails.
 # CI must run both: there a missing PostgreSQL is a failure, not a skip.
 test: install-dev
 	@if [ "$${CI:-}" = "true" ] && [ -z "$${TEST_DATABASE_URL:-}" ]; then \
 		echo "make test: CI=true but TEST_DATABASE_URL is unset; the PostgreSQL run is required in CI" >&2; \
 		exit 1; \
 	fi
-	$(MAKE) --no-print-directory test-sqlite
-	@if [ -n "$${TEST_DATABASE_URL:-}" ]; then \
-		$(MAKE) --no-print-directory test-postgres; \
+	@status=0; \
+	$(MAKE) --no-print-directory test-sqlite || status=1; \
+	if [ -n "$${TEST_DATABASE_URL:-}" ]; then \
+		$(MAKE) --no-print-directory test-postgres || status=1; \
 	else \
 		echo "TEST_DATABASE_URL is unset: skipped the PostgreSQL run"; \
-	fi
+	fi; \
+	exit $$status
 
 # DATABASE_URL is cleared so that a developer's own setting cannot turn the SQLite run into another.
 test-sqlite: install-dev

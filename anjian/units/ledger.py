@@ -23,6 +23,7 @@ from anjian.accounts.roles import Role
 from anjian.core import audit, uscc
 from anjian.core.models import AuditEntry
 from anjian.core.scope import region_prefix, scope_q
+from anjian.ledgers.bulk import insert_many
 from anjian.ledgers.columns import Boolean, Choice, Code, Column, Number, Text
 from anjian.ledgers.engine import CREATE, UNCHANGED, UPDATE, Ledger, Planned, Row, RowError
 from anjian.ledgers.pinyin import pinyin_keys
@@ -315,7 +316,9 @@ class UnitLedger(Ledger):
             return Planned(row.number, CREATE, (data, None))
         before = audit.snapshot(target, UNIT_FIELDS)
         after = audit.snapshot(self._apply(ctx, Unit(), data), UNIT_FIELDS)
-        return Planned(row.number, UPDATE if audit.diff(before, after) else UNCHANGED, (data, target))
+        if not audit.diff(before, after):
+            return Planned(row.number, UNCHANGED)  # nothing to keep for a row that changes nothing
+        return Planned(row.number, UPDATE, (data, target))
 
     def _data(
         self, ctx: _Context, row: Row, target: Unit | None, code: str, region: str, sector: Sector
@@ -400,32 +403,43 @@ class UnitLedger(Ledger):
     def _bulk_create(
         self, ctx: _Context, items: list[Planned], tick: Callable[[int], None], done: int
     ) -> list[RowError]:
-        """Insert many units as unit_create would, 1,000 per statement, with their audit entries."""
+        """Insert many units as unit_create would, 1,000 at a time, with their audit entries."""
         actor = ctx.actor
         where = audit.current_origin()
         label = Unit._meta.label_lower
         try:
             with transaction.atomic():
                 for chunk in _chunks(items, 1000):
-                    units = []
+                    rows, snapshots = [], []
                     for item in chunk:
-                        unit = self._apply(ctx, Unit(), item.payload[0])
-                        unit.name_initials, unit.name_pinyin = pinyin_keys(unit.name)
-                        units.append(unit)
-                    Unit.objects.bulk_create(units)
-                    AuditEntry.objects.bulk_create(
-                        AuditEntry(
-                            actor=actor if actor.pk else None,
-                            actor_name=actor.get_username(),
-                            source=where.source,
-                            channel=where.channel,
-                            action="unit.create",
-                            object_type=label,
-                            object_id=str(unit.pk),
-                            object_repr=str(unit)[:200],
-                            changes=audit.snapshot(unit, UNIT_FIELDS),
-                        )
-                        for unit in units
+                        data: UnitData = item.payload[0]
+                        if data.department is None:
+                            data.department = ctx.default_department(data.sector, data.region_code)
+                        row = {f"{n}_id" if n in FK_FIELDS else n: getattr(data, n) for n in UNIT_FIELDS}
+                        for name in FK_FIELDS:
+                            row[f"{name}_id"] = getattr(row[f"{name}_id"], "pk", None)
+                        row["name_initials"], row["name_pinyin"] = pinyin_keys(data.name)
+                        rows.append(row)
+                        # The same snapshot unit_create records: audit.snapshot reads the same fields.
+                        snapshots.append(audit.snapshot(data, UNIT_FIELDS))  # type: ignore[arg-type]
+                    ids = insert_many(Unit, rows)
+                    insert_many(
+                        AuditEntry,
+                        [
+                            {
+                                "actor_id": actor.pk,
+                                "actor_name": actor.get_username(),
+                                "source": where.source,
+                                "channel": where.channel,
+                                "action": "unit.create",
+                                "success": True,
+                                "object_type": label,
+                                "object_id": str(pk),
+                                "object_repr": row["name"][:200],
+                                "changes": snapshot,
+                            }
+                            for pk, row, snapshot in zip(ids, rows, snapshots, strict=True)
+                        ],
                     )
                     done += len(chunk)
                     tick(done)

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from anjian.accounts.roles import ASSIGNERS, UNIT_EDITORS
 from anjian.core.scope import region_prefix
 from anjian.regions.models import Division, Grid, Level
+from anjian.regions.selectors import division_path
 from anjian.units import selectors, services
 from anjian.units.filters import filters_from_params
 from anjian.units.forms import AssignmentForm, DeactivateForm, TownshipAssignmentForm, UnitForm, sectors_for
@@ -63,11 +64,16 @@ def unit_list(request: HttpRequest) -> HttpResponse:
 def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     unit = selectors.unit_get(user, pk)
+    division = Division.objects.filter(code=unit.region_code).first()
     return render(
         request,
         "units/detail.html",
         {
             "unit": unit,
+            # 岳阳市 / 平江县 / 安定镇 / 小田村, from the county down
+            "region_path": " / ".join(d.name for d in [*division_path(division)[2:], division])
+            if division
+            else unit.region_code,
             "assignments": selectors.unit_assignments(user, unit),
             "history": selectors.unit_history(user, unit),
             "can_edit": user.role in UNIT_EDITORS,

@@ -45,6 +45,7 @@ def test_good_file_creates_units(county, tmp_path, write_path):
     assert first.phone == "0730-6221234"
     assert first.name_initials == pinyin_initials(first.name)
     assert first.name_pinyin == pinyin_full(first.name)
+    assert first.is_active and first.created_at is not None and first.deactivated_reason == ""
     second = Unit.objects.get(credit_code=credit_code(1002))
     assert (second.region_code, second.grid, second.status) == ("430626102000", None, UnitStatus.SUSPENDED)
     assert second.department == county.zhujian
