@@ -102,13 +102,19 @@ def build_county() -> str:
     return "bench_admin"
 
 
-def timed_import(path: Path, username: str, *extra: str) -> tuple[float, str]:
+def cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def timed_import(path: Path, username: str, *extra: str) -> tuple[float, float, str]:
+    """(wall seconds, CPU seconds, the command's output) of ``anjian import units FILE``."""
     from django.core.management import call_command
 
     out = io.StringIO()
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), cpu_seconds()
     call_command("import_ledger", "units", str(path), "--user", username, *extra, stdout=out, stderr=out)
-    return time.perf_counter() - start, out.getvalue().strip()
+    return time.perf_counter() - start, cpu_seconds() - cpu, out.getvalue().strip()
 
 
 def main() -> int:
@@ -139,28 +145,36 @@ def main() -> int:
     from anjian.units.models import Unit
 
     base_rss = rss_mb()
+    load = os.getloadavg()
     if args.tracemalloc:
         tracemalloc.start()
-    seconds, output = timed_import(xlsx, username)
+    seconds, cpu, output = timed_import(xlsx, username)
     heap_peak = tracemalloc.get_traced_memory()[1] / 2**20 if args.tracemalloc else None
     tracemalloc.stop()
     peak_rss = rss_mb()
     units = Unit.objects.count()
     audits = AuditEntry.objects.filter(action="unit.create").count()
-    again, again_output = timed_import(xlsx, username)
-    dry, dry_output = timed_import(xlsx, username, "--dry-run")
+    again, again_cpu, again_output = timed_import(xlsx, username)
+    dry, dry_cpu, dry_output = timed_import(xlsx, username, "--dry-run")
 
-    cpu = platform.processor() or platform.machine()
-    print(f"machine: {platform.system()} {platform.release()}, {os.cpu_count()} CPUs ({cpu}), "
-          f"Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}")
-    print(f"file: {xlsx.name}, {args.rows} rows × 16 columns, {xlsx.stat().st_size / 2**20:.1f} MB "
-          f"(generated in {generated:.1f} s)")
-    print(f"import:    {seconds:6.1f} s  ({args.rows / seconds:,.0f} rows/s)  {output}")
-    print(f"re-import: {again:6.1f} s  {again_output}")
-    print(f"dry run:   {dry:6.1f} s  {dry_output}")
+    processor = platform.processor() or platform.machine()
+    print(
+        f"machine: {platform.system()} {platform.release()}, {os.cpu_count()} CPUs ({processor}), "
+        f"Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}"
+    )
+    print(
+        f"file: {xlsx.name}, {args.rows} rows × 16 columns, {xlsx.stat().st_size / 2**20:.1f} MB "
+        f"(generated in {generated:.1f} s)"
+    )
+    print(f"load average before: {' '.join(f'{x:.2f}' for x in load)} (other work on the machine slows the wall time)")
+    print(f"import:    {seconds:6.1f} s wall, {cpu:5.1f} s CPU  ({args.rows / seconds:,.0f} rows/s)  {output}")
+    print(f"re-import: {again:6.1f} s wall, {again_cpu:5.1f} s CPU  {again_output}")
+    print(f"dry run:   {dry:6.1f} s wall, {dry_cpu:5.1f} s CPU  {dry_output}")
     print(f"units in database: {units}, unit.create audit entries: {audits}")
-    print(f"peak RSS: {peak_rss:.0f} MB during the import (before it: {base_rss:.0f} MB; "
-          f"after re-import and dry run: {rss_mb():.0f} MB)")
+    print(
+        f"peak RSS: {peak_rss:.0f} MB during the import (before it: {base_rss:.0f} MB; "
+        f"after re-import and dry run: {rss_mb():.0f} MB)"
+    )
     if heap_peak is not None:
         print(f"tracemalloc peak (Python heap, import only): {heap_peak:.0f} MB")
     ok = seconds <= TARGET_SECONDS and peak_rss <= TARGET_MB and units == args.rows

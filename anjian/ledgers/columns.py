@@ -13,7 +13,8 @@ import datetime as dt
 import re
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -217,7 +218,7 @@ class Choice(Parser):
         for label, value in self.options.items():
             if label.upper() == text.upper():
                 return value
-        raise CellError(f"应为 {'、'.join(self.labels)} 之一，实际为“{text}”")
+        raise CellError(f"应为 {'、'.join(self.options)} 之一，实际为“{text}”")
 
     def format(self, value: Any) -> Any:
         return self.reverse.get(value, "" if value is None else value)
@@ -235,7 +236,7 @@ class Column:
 
     header: str
     field: str
-    parse: Parser = field(default_factory=Text)
+    parse: Parser = dataclass_field(default_factory=Text)  # `field` is the column attribute here
     required: bool = False
     # Choice labels for the template's dropdown when they are not the parser's (e.g. read from
     # the database, like 行业领域). A callable is evaluated when the template is written.
@@ -252,10 +253,12 @@ class Column:
         return f"{self.header}*" if self.required else self.header
 
     def labels(self) -> list[str]:
-        source = self.choices if self.choices is not None else self.parse.labels
-        if source is None:
-            return []
-        return list(source() if callable(source) else source)
+        choices = self.choices
+        if choices is None:
+            return list(self.parse.labels or ())
+        if isinstance(choices, Sequence):
+            return list(choices)
+        return list(choices())
 
     def value_of(self, obj: Any) -> Any:
         if self.export is not None:

@@ -150,6 +150,7 @@ class Ledger:
     key_help: ClassVar[str] = ""  # how a row finds its existing record, for the notes sheet
     notes: ClassVar[Sequence[str]] = ()
     importers: ClassVar[frozenset[Role]] = LEDGER_IMPORTERS
+    list_url: ClassVar[str] = ""  # URL name of the list the ledger fills, linked after an import
 
     # --- declaration helpers ---------------------------------------------------------
     def column(self, field_name: str) -> Column:
@@ -273,7 +274,7 @@ def run_import(
         if progress is not None:
             progress("write", done, len(changes))
 
-    with transaction.atomic(), _write_cache():
+    with _write_cache(), transaction.atomic():
         refused = ledger.write(ctx, changes, tick)
         if refused:
             # A service refused a row the checks let through (a concurrent change, or a rule

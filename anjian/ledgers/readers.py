@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 SUFFIXES = (".xlsx", ".csv")
 # How far down a header row is looked for: real ledgers often start with a title row
@@ -32,7 +32,6 @@ class LedgerFileError(Exception):
 class Sheet:
     rows: Iterator[tuple[int, tuple[Any, ...]]]  # (Excel row number, cell values), header included
     total: int | None  # number of rows including the header, when the file says so cheaply
-    encoding: str = ""
 
 
 def suffix_of(filename: str) -> str:
@@ -80,7 +79,7 @@ def _xlsx_sheet(path: str | Path, preferred: str) -> Iterator[Sheet]:
         def rows() -> Iterator[tuple[int, tuple[Any, ...]]]:
             yield from enumerate(sheet.iter_rows(values_only=True), start=1)  # type: ignore[union-attr]
 
-        yield Sheet(rows=rows(), total=total, encoding="xlsx")
+        yield Sheet(rows=rows(), total=total)
     finally:
         workbook.close()
 
@@ -107,7 +106,7 @@ def decode(data: bytes) -> tuple[str, str]:
 
 
 def _csv_sheet(data: bytes) -> Sheet:
-    text, encoding = decode(data)
+    text, _encoding = decode(data)
     first_line = text.split("\n", 1)[0]
     # Excel's "Unicode 文本" is tab-separated; everything else we meet is comma-separated.
     delimiter = "\t" if "\t" in first_line and "," not in first_line else ","
@@ -121,12 +120,4 @@ def _csv_sheet(data: bytes) -> Sheet:
         for number, values in enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), start=1):
             yield number, tuple(values)
 
-    return Sheet(rows=rows(), total=total, encoding=encoding)
-
-
-def read_upload(upload: IO[bytes], limit: int) -> bytes:
-    """Read at most ``limit`` bytes of an upload; raise if it is larger."""
-    data = upload.read(limit + 1)
-    if len(data) > limit:
-        raise LedgerFileError(f"文件过大：上限为 {limit // (1024 * 1024)} MB")
-    return data
+    return Sheet(rows=rows(), total=total)

@@ -103,14 +103,15 @@ def _queue() -> Any:
     return HUEY
 
 
-def job_progress(job: ImportJob) -> tuple[int, int | None]:
-    """(rows done, rows in total or None) of a running job."""
+def job_progress(job: ImportJob) -> tuple[str, int, int | None]:
+    """(phase, rows done, rows in total or None) of a job; phase is "validate" or "write"."""
     if job.status == JobStatus.IMPORTING:
         value = _queue().get(_progress_key(job.pk), peek=True)
         if value is not None:
-            return int(value[0]), value[1]
-        return 0, None
-    return job.rows_done, job.rows_total
+            phase, done, total = value
+            return str(phase), int(done), total
+        return "validate", 0, None
+    return "validate", job.rows_done, job.rows_total
 
 
 def _run(job_id: int, *, dry_run: bool) -> None:
@@ -123,7 +124,7 @@ def _run(job_id: int, *, dry_run: bool) -> None:
             ImportJob.objects.filter(pk=job.pk).update(rows_done=done, rows_total=total)
         else:
             # The import's own transaction hides row updates; the queue's store does not.
-            _queue().put(key, (done, total))
+            _queue().put(key, (phase, done, total))
 
     try:
         with audit.origin(job.source, "job"):

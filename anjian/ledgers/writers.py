@@ -30,6 +30,11 @@ INLINE_LIST_MAX = 250
 MAX_ROW = 1_048_575  # Excel's last row, zero-based
 
 
+def _target(path: str | Path | IO[bytes]) -> Any:
+    """A file name, or an open binary file (an HTTP response's temporary file)."""
+    return path if hasattr(path, "write") else str(path)
+
+
 def _formats(book: xlsxwriter.Workbook) -> dict[str, Any]:
     return {
         "header": book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True}),
@@ -70,9 +75,9 @@ def _write_cell(sheet: Any, row: int, col: int, value: Any, fmt: dict[str, Any])
         sheet.write_string(row, col, str(value))
 
 
-def export_xlsx(ledger: Ledger, objects: Iterable[Any], path: str | Path) -> int:
+def export_xlsx(ledger: Ledger, objects: Iterable[Any], path: str | Path | IO[bytes]) -> int:
     """Write ``objects`` as a ledger workbook at ``path``; returns the number of rows."""
-    book = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    book = xlsxwriter.Workbook(_target(path), {"constant_memory": True})
     fmt = _formats(book)
     sheet = _data_sheet(book, ledger, fmt)
     count = 0
@@ -125,9 +130,9 @@ def export_csv(ledger: Ledger, objects: Iterable[Any], out: IO[str]) -> int:
     return count
 
 
-def write_template(ledger: Ledger, user: User | None, path: str | Path) -> None:
+def write_template(ledger: Ledger, user: User | None, path: str | Path | IO[bytes]) -> None:
     """The blank template: header row, one example row, dropdowns on choice columns, notes."""
-    book = xlsxwriter.Workbook(str(path))
+    book = xlsxwriter.Workbook(_target(path))
     fmt = _formats(book)
     sheet = _data_sheet(book, ledger, fmt)
     example = ledger.example(user)

@@ -119,7 +119,6 @@ COLUMNS: list[Column] = [
 @dataclass
 class _Context:
     actor: User
-    present: frozenset[str]
     sectors: dict[str, Sector]
     divisions: dict[str, Division | None] = field(default_factory=dict)
     division_names: dict[str, list[str]] | None = None
@@ -187,6 +186,7 @@ def _chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
 class UnitLedger(Ledger):
     name = "units"
     title = "单位台账"
+    list_url = "units:list"
     columns = COLUMNS
     key_help = "有统一社会信用代码的按代码匹配已有单位，否则按 单位名称 + 所属区划所在乡镇 匹配；匹配到的单位被更新"
     notes = (
@@ -202,7 +202,7 @@ class UnitLedger(Ledger):
 
     # --- import ------------------------------------------------------------------------
     def begin(self, actor: User, present: frozenset[str]) -> _Context:
-        return _Context(actor=actor, present=present, sectors={s.name: s for s in Sector.objects.all()})
+        return _Context(actor=actor, sectors={s.name: s for s in Sector.objects.all()})
 
     def _region(self, ctx: _Context, row: Row) -> str | None:
         """The row's 12-digit region code, or None (with the error added)."""
@@ -252,7 +252,9 @@ class UnitLedger(Ledger):
         codes = {code for _, code, _, _ in keyed if code}
         names = {row.values["name"] for row, _, region, _ in keyed if region and row.ok("name")}
         related = ("sector", "grid", "department")
-        by_code = {u.credit_code: u for u in Unit.objects.filter(credit_code__in=codes).select_related(*related)}
+        # exclude(credit_code="") states the condition of the partial unique index, so SQLite uses it.
+        with_codes = Unit.objects.filter(credit_code__in=codes).exclude(credit_code="")
+        by_code = {u.credit_code: u for u in with_codes.select_related(*related)}
         by_name = {(u.name, u.region_code[:9]): u for u in Unit.objects.filter(name__in=names).select_related(*related)}
         candidates = {u.pk for u in (*by_code.values(), *by_name.values())}
         visible = set(
@@ -306,11 +308,10 @@ class UnitLedger(Ledger):
         if target is not None:
             ctx.targets.setdefault(target.pk, row.number)
 
-        data = self._data(ctx, row, target, code, region, sector)
-        if data is None or row.errors:
-            return None
         if not ctx.in_scope(region, sector):
             row.error("所属区划", "该单位不在您的管辖范围内")
+        data = self._data(ctx, row, target, code, region, sector)
+        if data is None or row.errors:
             return None
         if target is None:
             return Planned(row.number, CREATE, (data, None))

@@ -43,7 +43,9 @@ def search_q(text: str) -> Q:
     q = Q(name__icontains=text) | Q(address__icontains=text)
     lowered = text.lower()
     if lowered.isascii() and lowered.isalnum():
-        q |= Q(name_initials__startswith=lowered) | Q(name_pinyin__startswith=lowered)
+        # Initials anywhere in the name: most names start with 平江县 or a township, so
+        # 'hfhg' must find 平江县汇丰化工有限公司.
+        q |= Q(name_initials__contains=lowered) | Q(name_pinyin__startswith=lowered)
         q |= Q(credit_code__startswith=uscc.normalise(text))
     return q
 
@@ -69,6 +71,10 @@ def unit_list(user: User, filters: UnitFilters | None = None) -> QuerySet[Unit]:
         qs = qs.filter(risk_class=f.risk_class)
     if f.status:
         qs = qs.filter(status=f.status)
+    if f.q:
+        # A search matches few rows anywhere in the county: ordering by name alone lets SQLite
+        # stop early instead of walking the region index (docs/performance.md).
+        qs = qs.order_by("name_pinyin", "id")
     return qs.select_related("sector", "grid", "department")
 
 

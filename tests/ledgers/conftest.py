@@ -75,9 +75,7 @@ def write_xlsx(path: Path, rows: Sequence[dict[str, Any]], headers: Sequence[str
     return path
 
 
-def write_csv(
-    path: Path, rows: Sequence[dict[str, Any]], encoding: str, headers: Sequence[str] | None = None
-) -> Path:
+def write_csv(path: Path, rows: Sequence[dict[str, Any]], encoding: str, headers: Sequence[str] | None = None) -> Path:
     buffer = io.StringIO()
     csv.writer(buffer).writerows(_table(rows, headers))
     path.write_bytes(buffer.getvalue().encode(encoding))

@@ -79,7 +79,8 @@ def test_bad_rows_report_every_error_and_write_nothing(county, tmp_path, write_p
     expected = credit_code(1003)[-1]
     assert messages(report) == [
         "第3行 单位名称: 不能为空",
-        f"第4行 统一社会信用代码: 统一社会信用代码校验位错误：按 GB 32100-2015 第18位应为“{expected}”，实际为“{bad_code[-1]}”",
+        f"第4行 统一社会信用代码: 统一社会信用代码校验位错误：按 GB 32100-2015 第18位应为“{expected}”，"
+        f"实际为“{bad_code[-1]}”",
         "第4行 所属区划: 应为 6、9 或 12 位区划代码，实际为 7 位",
         "第5行 行业领域: “养猪”不是行业领域，可选：非煤矿山、危险化学品、烟花爆竹、冶金、工贸、建筑施工、道路运输、"
         "水上交通、城镇燃气、消防、食品制造、特种设备、商贸流通、文化旅游、教育、医疗卫生、养老服务、农业农村、"
@@ -99,7 +100,10 @@ def test_bad_rows_report_every_error_and_write_nothing(county, tmp_path, write_p
 
 
 def test_gb18030_csv(county, tmp_path, write_path):
-    rows = [unit_row(1, 单位名称="平江县𠀾镕炜化工有限公司"), unit_row(2, 地址="三市镇·老街（东）8号", 所属区划="430626102", 网格="")]
+    rows = [
+        unit_row(1, 单位名称="平江县𠀾镕炜化工有限公司"),
+        unit_row(2, 地址="三市镇·老街（东）8号", 所属区划="430626102", 网格=""),
+    ]
     path = write_csv(tmp_path / "gbk.csv", rows, "gb18030")
     path.read_bytes().decode("gb18030")  # really GB18030 …
     with pytest.raises(UnicodeDecodeError):
@@ -169,8 +173,13 @@ def test_existing_unit_is_updated_by_credit_code_and_by_name(county, tmp_path):
 def test_columns_absent_from_the_file_keep_their_values(county, tmp_path):
     chem = county.units["chem_a"]
     headers = ["单位名称", "统一社会信用代码", "所属区划", "行业领域", "联系电话"]
-    row = {"单位名称": chem.name, "统一社会信用代码": chem.credit_code, "所属区划": "430626101",
-           "行业领域": "危险化学品", "联系电话": "13800000001"}
+    row = {
+        "单位名称": chem.name,
+        "统一社会信用代码": chem.credit_code,
+        "所属区划": "430626101",
+        "行业领域": "危险化学品",
+        "联系电话": "13800000001",
+    }
 
     report = do_import(write_xlsx(tmp_path / "p.xlsx", [row], headers), county.users["county_admin"])
 
@@ -179,7 +188,10 @@ def test_columns_absent_from_the_file_keep_their_values(county, tmp_path):
     chem.refresh_from_db()
     assert chem.phone == "13800000001"
     assert (chem.address, chem.grid, chem.key_supervision, chem.risk_class) == (
-        "安定镇工业园1号", county.grid_a, True, "B"
+        "安定镇工业园1号",
+        county.grid_a,
+        True,
+        "B",
     )
 
 
@@ -217,8 +229,9 @@ def test_out_of_scope_rows_are_rejected_for_a_township_officer(county, tmp_path,
     rows = [
         unit_row(1),  # 安定镇: the officer's own township
         unit_row(2, 所属区划="430626102", 网格=""),  # a new unit in 三市镇
-        unit_row(3, 单位名称=fire.name, 统一社会信用代码=fire.credit_code, 所属区划="430626101", 网格="",
-                 行业领域="烟花爆竹"),  # 三市镇's unit, moved into 安定镇
+        unit_row(
+            3, 单位名称=fire.name, 统一社会信用代码=fire.credit_code, 所属区划="430626101", 网格="", 行业领域="烟花爆竹"
+        ),  # 三市镇's unit, moved into 安定镇
     ]
     before = Unit.objects.count()
 
@@ -234,11 +247,15 @@ def test_out_of_scope_rows_are_rejected_for_a_township_officer(county, tmp_path,
 
 
 def test_department_may_import_only_its_sectors(county, tmp_path):
-    rows = [unit_row(1), unit_row(2, 行业领域="建筑施工")]
+    rows = [unit_row(1), unit_row(2, 行业领域="建筑施工"), unit_row(3, 行业领域="建筑施工", 状态="营业")]
 
     report = do_import(write_xlsx(tmp_path / "dep.xlsx", rows), county.users["department"])
 
-    assert messages(report) == ["第3行 所属区划: 该单位不在您的管辖范围内"]
+    assert messages(report) == [
+        "第3行 所属区划: 该单位不在您的管辖范围内",
+        "第4行 所属区划: 该单位不在您的管辖范围内",  # reported along with the row's other error
+        "第4行 状态: 应为 正常、停产整顿、关闭 之一，实际为“营业”",
+    ]
 
 
 @pytest.mark.parametrize("persona", ["leader", "auditor", "grid_worker", "unit_staff", "expert"])
@@ -349,8 +366,15 @@ def test_a_refusal_while_writing_rolls_the_whole_file_back(county, tmp_path, wri
 
     def racing_progress(phase: str, done: int, total: int | None) -> None:
         if phase == "validate" and not Unit.objects.filter(credit_code=credit_code(1004)).exists():
-            unit_create(actor=admin, data=UnitData(name="抢先登记的单位", region_code="430626102000",
-                                                   sector=county.sectors["commerce"], credit_code=credit_code(1004)))
+            unit_create(
+                actor=admin,
+                data=UnitData(
+                    name="抢先登记的单位",
+                    region_code="430626102000",
+                    sector=county.sectors["commerce"],
+                    credit_code=credit_code(1004),
+                ),
+            )
 
     report = engine.run_import(ledger, path, admin, progress=racing_progress)
 

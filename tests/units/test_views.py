@@ -28,7 +28,8 @@ def test_list_shows_scope_and_search_by_initials(client, county):
 @pytest.mark.parametrize(
     ("params", "expected"),
     [
-        ({"q": "hfhg"}, set()),  # initials match from the start of the name only
+        ({"q": "hfhg"}, {"chem_a"}),  # initials of any part of the name
+        ({"q": "pjxhfhg"}, {"chem_a"}),
         ({"q": "汇丰"}, {"chem_a"}),
         ({"q": "三市镇老街"}, {"fire_b"}),  # address
         ({"q": credit_code(3)[:17]}, {"fire_b"}),  # credit-code prefix (without the check character)
