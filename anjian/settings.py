@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "anjian.regions",
     "anjian.accounts",
     "anjian.units",
+    "anjian.hazards",
     "anjian.ledgers",
     "anjian.web",
 ]

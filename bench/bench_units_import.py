@@ -25,6 +25,7 @@ import multiprocessing
 import os
 import platform
 import resource
+import shutil
 import sqlite3
 import sys
 import tempfile
@@ -178,10 +179,14 @@ def main() -> int:
     if heap_peak is not None:
         print(f"tracemalloc peak (Python heap, import only): {heap_peak:.0f} MB")
     ok = seconds <= TARGET_SECONDS and peak_rss <= TARGET_MB and units == args.rows
-    print(f"target ≤ {TARGET_SECONDS:.0f} s and ≤ {TARGET_MB:.0f} MB: {'met' if ok else 'NOT met'}")
+    if args.tracemalloc:
+        # tracemalloc slows every allocation and keeps its own records: no verdict on its numbers.
+        print("target: not judged in a --tracemalloc run (run without it for time and RSS)")
+        ok = units == args.rows
+    else:
+        print(f"target ≤ {TARGET_SECONDS:.0f} s and ≤ {TARGET_MB:.0f} MB: {'met' if ok else 'NOT met'}")
     if not args.keep:
-        for name in ("bench.sqlite3", "bench.sqlite3-wal", "bench.sqlite3-shm", xlsx.name):
-            (workdir / name).unlink(missing_ok=True)
+        shutil.rmtree(workdir, ignore_errors=True)
     return 0 if ok else 1
 
 

@@ -33,3 +33,33 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor_name} {self.action} {self.object_repr}"
+
+
+class IdempotencyKey(models.Model):
+    """A client's ``Idempotency-Key``: a retried submission returns the first answer, not a duplicate."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=128)
+    scope = models.CharField(max_length=64)  # what the key was used for, e.g. "hazards.report"
+    object_id = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "scope", "key"], name="idempotency_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.scope}:{self.key}"
+
+
+class Counter(models.Model):
+    """A named sequence (hazard numbers per county and year; document numbers per office and type).
+
+    Incremented inside the caller's transaction with the row locked, so numbers are neither
+    repeated nor skipped under concurrency: a rolled-back transaction rolls its number back too.
+    """
+
+    key = models.CharField(max_length=128, unique=True)
+    value = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.key}={self.value}"
