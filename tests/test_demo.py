@@ -145,7 +145,7 @@ class TestDemoCounty:
             data = unit_services.UnitData(
                 **{name: getattr(unit, name) for name in unit_services.UNIT_FIELDS},
             )
-            assert unit_services._validate(admin, data, unit) == {}, unit.name
+            assert unit_services.unit_validate(admin, data, unit) == {}, unit.name
 
     def test_one_account_per_role_that_can_sign_in(self, demo):
         users = {u.username: u for u in User.objects.filter(username__startswith="demo_")}

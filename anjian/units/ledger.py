@@ -32,20 +32,19 @@ from anjian.regions.models import Division, Grid, Level
 from anjian.units.models import RiskClass, Sector, Unit, UnitStatus
 from anjian.units.selectors import unit_list
 
-# The registry's own rules, reused rather than restated. They are private to the service
-# module today; see the note on ``unit_validate`` in the ledger engine's report.
+# The registry's own rules, reused rather than restated.
 from anjian.units.services import (
-    _LAT_RANGE,
-    _LNG_RANGE,
+    LAT_RANGE,
+    LNG_RANGE,
     UNIT_FIELDS,
     PermissionDenied,
     UnitData,
     UnitError,
     default_department,
     unit_create,
+    unit_in_scope,
     unit_update,
 )
-from anjian.units.services import _in_scope as unit_in_scope
 
 if TYPE_CHECKING:
     from anjian.accounts.models import User
@@ -81,8 +80,8 @@ COLUMNS: list[Column] = [
     ),
     Column("网格", "grid", Text(64), export=lambda u: _name_of(u.grid), note="所在乡镇下的网格名称", width=18),
     Column("地址", "address", Text(200), width=30),
-    Column("经度", "lng", Number(6, *_LNG_RANGE, label="经度"), note="WGS-84 十进制度", width=12),
-    Column("纬度", "lat", Number(6, *_LAT_RANGE, label="纬度"), note="WGS-84 十进制度", width=12),
+    Column("经度", "lng", Number(6, *LNG_RANGE, label="经度"), note="WGS-84 十进制度", width=12),
+    Column("纬度", "lat", Number(6, *LAT_RANGE, label="纬度"), note="WGS-84 十进制度", width=12),
     Column(
         "行业领域",
         "sector",
