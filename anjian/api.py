@@ -6,6 +6,7 @@ from ninja import NinjaAPI
 
 from anjian.accounts.api import auth_methods, install_error_handlers
 from anjian.accounts.api import router as accounts_router
+from anjian.hazards.api import router as hazards_router
 from anjian.regions.api import router as regions_router
 from anjian.units.api import router as units_router
 
@@ -20,3 +21,4 @@ install_error_handlers(api)
 api.add_router("/v1/", accounts_router)
 api.add_router("/v1/divisions", regions_router)
 api.add_router("/v1/units", units_router)
+api.add_router("/v1/hazards", hazards_router)

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "anjian.accounts",
     "anjian.units",
     "anjian.hazards",
+    "anjian.notifications",
     "anjian.ledgers",
     "anjian.web",
 ]

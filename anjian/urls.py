@@ -9,5 +9,8 @@ urlpatterns = [
     path("accounts/", include("anjian.accounts.urls")),
     path("units/", include("anjian.units.urls")),
     path("ledgers/", include("anjian.ledgers.urls")),
+    path("hazards/", include("anjian.hazards.urls")),
+    path("h/", include("anjian.hazards.link_urls")),
+    path("notifications/", include("anjian.notifications.urls")),
     path("api/", api.urls),
 ]
