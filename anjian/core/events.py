@@ -18,7 +18,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.conf import settings
 from django.db import models
@@ -99,8 +99,11 @@ def digest(content: dict[str, Any]) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+E = TypeVar("E", bound="ChainedEvent")
+
+
 def append(
-    event_model: type[ChainedEvent],
+    event_model: type[E],
     aggregate: ChainedAggregate,
     *,
     kind: str,
@@ -108,7 +111,7 @@ def append(
     note: str = "",
     data: dict[str, Any] | None = None,
     actor_name: str = "",
-) -> ChainedEvent:
+) -> E:
     """Append one event to ``aggregate``'s chain and move its head.
 
     The caller holds the aggregate row locked (``select_for_update`` inside the service's
@@ -133,7 +136,7 @@ def append(
     event.save()
     aggregate.event_count = event.seq
     aggregate.last_hash = event.hash
-    type(aggregate).objects.filter(pk=aggregate.pk).update(event_count=event.seq, last_hash=event.hash)
+    type(aggregate)._default_manager.filter(pk=aggregate.pk).update(event_count=event.seq, last_hash=event.hash)
     return event
 
 
@@ -186,12 +189,12 @@ def verify_all() -> Iterator[ChainProblem]:
             continue
         field_name = model.AGGREGATE_FIELD
         aggregate_model = model._meta.get_field(field_name).related_model
-        assert aggregate_model is not None
+        assert isinstance(aggregate_model, type) and issubclass(aggregate_model, ChainedAggregate)
         name = aggregate_model._meta.verbose_name
         key = f"{field_name}_id"
-        events_iter = model.objects.order_by(key, "seq").iterator(chunk_size=2000)
+        events_iter = model._default_manager.order_by(key, "seq").iterator(chunk_size=2000)
         chains = groupby(events_iter, key=lambda e: getattr(e, key))
-        heads = aggregate_model.objects.order_by("pk").iterator(chunk_size=2000)
+        heads = aggregate_model._default_manager.order_by("pk").iterator(chunk_size=2000)
         pending = next(chains, None)
         for head in heads:
             while pending is not None and pending[0] < head.pk:
