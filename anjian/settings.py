@@ -212,10 +212,28 @@ HUEY = {
     "name": "anjian",
     "filename": str(VAR_DIR / "jobs.sqlite3"),
     "immediate": TESTING or _env_bool("ANJIAN_JOBS_IMMEDIATE", False),
+    # Crontabs in local time (Asia/Shanghai): the 07:00 deadline scan runs at 07:00 Beijing time.
+    "utc": False,
     "consumer": {"workers": 2, "worker_type": "thread"},
 }
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "anjian@localhost")
+
+# --- Deadlines and notifications (docs/guide/notifications.md) ---------------------------------
+# Remind the unit this many days before a hazard's deadline.
+ANJIAN_REMIND_DAYS = int(os.environ.get("ANJIAN_REMIND_DAYS", "3"))
+# Local practice, not national rules: working days to decide an extension and to verify a submission.
+ANJIAN_EXTENSION_DECIDE_WORKDAYS = int(os.environ.get("ANJIAN_EXTENSION_DECIDE_WORKDAYS", "3"))
+ANJIAN_VERIFY_WORKDAYS = int(os.environ.get("ANJIAN_VERIFY_WORKDAYS", "5"))
+# 16号令 第二十三条: the review of a listed (挂牌督办) major hazard within 10 days.
+ANJIAN_SUPERVISED_REVIEW_WORKDAYS = int(os.environ.get("ANJIAN_SUPERVISED_REVIEW_WORKDAYS", "10"))
+# Lifetime of a one-time link sent to a unit without an account.
+ANJIAN_LINK_HOURS = int(os.environ.get("ANJIAN_LINK_HOURS", "72"))
+# The address people reach the platform at, for links in e-mail and SMS.
+ANJIAN_SITE_URL = os.environ.get("ANJIAN_SITE_URL", "http://127.0.0.1:8000")
+ANJIAN_SMS_BACKEND = os.environ.get("ANJIAN_SMS_BACKEND", "anjian.notifications.sms.LoggingSmsBackend")
+ANJIAN_SMS_UNITS_WITHOUT_ACCOUNT = _env_bool("ANJIAN_SMS_UNITS_WITHOUT_ACCOUNT", True)
 
 LOGGING = {
     "version": 1,

@@ -12,3 +12,9 @@ from anjian.settings import PASSWORD_HASHERS as PRODUCTION_HASHERS
 # Argon2 is deliberately slow; personas are made by the dozen per test. The production
 # hasher is checked in tests/accounts/test_security.py with PRODUCTION_HASHERS.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PRODUCTION_HASHERS]
+
+# Uploaded evidence goes to a throwaway folder, never into the checkout's var/.
+import tempfile  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="anjian-media-"))

@@ -124,6 +124,14 @@ def install_error_handlers(api: NinjaAPI) -> None:
         detail = INVALID + "：" + "；".join(f"{k} {'、'.join(v)}" for k, v in errors.items())
         return api.create_response(request, error_body(detail, errors), status=422)
 
+    def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        # ninja raises HttpError(400, "Cannot parse request body") for malformed JSON.
+        message = str(exc)
+        if exc.status_code == 400 and "parse request body" in message:
+            message = "请求体不是有效的 JSON"
+        return api.create_response(request, error_body(message), status=exc.status_code)
+
+    api.exception_handler(HttpError)(on_http_error)
     api.exception_handler(AuthenticationError)(on_auth)
     api.exception_handler(Http404)(on_404)
     api.exception_handler(ValidationError)(on_validation)

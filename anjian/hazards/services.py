@@ -343,20 +343,37 @@ def hazard_claim(*, actor: User, hazard: Hazard, note: str = "") -> Hazard:
     return hazard
 
 
+def may_attach(actor: User, hazard: Hazard, kind: str | None = None) -> str | None:
+    """The Chinese reason ``actor`` may not upload evidence to ``hazard`` now, or None.
+
+    The unit and the supervisors add evidence; whoever reported the hazard (a grid worker
+    too) may add photos of what they found (``kind`` = found) to their own report.
+    """
+    if hazard.status == Status.CLOSED:
+        return "隐患已销号，不能再上传材料"
+    if kind in (None, AttachmentKind.FOUND) and hazard.reported_by_id is not None and hazard.reported_by_id == actor.pk:
+        return None
+    if actor.role not in workflow.SUPERVISORS | workflow.UNIT or (
+        actor.role == Role.UNIT_STAFF and actor.unit_id != hazard.unit_id
+    ):
+        return f"{actor.get_role_display()}不能上传隐患材料"
+    return None
+
+
 def hazard_attach(*, actor: User, hazard: Hazard, kind: str, files: list[Evidence]) -> list[dict[str, Any]]:
     """Upload evidence without changing the state (before submitting or verifying)."""
     if not files:
         raise HazardError({"files": ["请选择要上传的文件"]})
     if kind not in AttachmentKind.values:
         raise HazardError({"kind": ["材料类型无效"]})
-    if actor.role not in workflow.SUPERVISORS | workflow.UNIT or (
-        actor.role == Role.UNIT_STAFF and actor.unit_id != hazard.unit_id
-    ):
-        raise StepDenied(f"{actor.get_role_display()}不能上传隐患材料")
+    reason = may_attach(actor, hazard, kind)
+    if reason:
+        raise StepDenied(reason)
     with transaction.atomic():
         hazard = _locked(hazard)
-        if hazard.status == Status.CLOSED:
-            raise StepDenied("隐患已销号，不能再上传材料")
+        reason = may_attach(actor, hazard, kind)
+        if reason:
+            raise StepDenied(reason)
         saved = _save_attachments(hazard, kind, files, actor)
         _event(hazard, "attach", actor, "", attachments=saved)
     return saved
@@ -531,10 +548,11 @@ def _decide(actor: User, hazard: Hazard, ext: Extension, *, approved: bool, note
 def hazard_supervise(*, actor: User, hazard: Hazard, until: dt.date, note: str = "") -> Supervision:
     if until <= timezone.localdate():
         raise HazardError({"until": ["督办期限应晚于今天"]})
-    assert actor.org is not None
     with transaction.atomic():
         hazard = _locked(hazard)
         check("supervise", actor, hazard)
+        if actor.org is None:
+            raise StepDenied("没有所属机构的账号不能挂牌督办")
         if hazard.supervisions.filter(lifted_on__isnull=True).exists():
             raise StepDenied("该隐患已在挂牌督办中")
         item = Supervision.objects.create(

@@ -94,8 +94,8 @@ def test_user_is_required_unless_there_is_a_single_county_admin(county, tmp_path
 
 
 def test_import_errors_for_the_command_line(county, tmp_path):
-    with pytest.raises(CommandError, match="没有名为“hazards”的台账"):
-        run("import_ledger", "hazards", str(tmp_path / "x.xlsx"), "--user", "county_admin")
+    with pytest.raises(CommandError, match="没有名为“nonsense”的台账"):
+        run("import_ledger", "nonsense", str(tmp_path / "x.xlsx"), "--user", "county_admin")
     with pytest.raises(CommandError, match="文件不存在"):
         run("import_ledger", "units", str(tmp_path / "missing.xlsx"), "--user", "county_admin")
     (tmp_path / "old.xls").write_bytes(b"\xd0\xcf\x11\xe0")
