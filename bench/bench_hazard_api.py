@@ -117,17 +117,52 @@ def rss_bytes(pids: list[int]) -> int:
 
 @dataclass
 class Monitor:
-    """Samples the server's total RSS (all its processes) and the CPU of each component."""
+    """Samples the server's total RSS (all its processes), the CPU of each component and, on
+    PostgreSQL, what the server's database sessions are doing (pg_stat_activity)."""
 
     server_pid: int
     db_pid: int | None
+    database_url: str = ""
     peak_rss: int = 0
     stop: threading.Event = field(default_factory=threading.Event)
+    # (state, wait_event_type, wait_event) → samples, over the server's sessions
+    sessions: Tally[str] = field(default_factory=Tally)
+    pg_samples: int = 0
 
     def run(self) -> None:
+        pg = self._pg()
         while not self.stop.is_set():
             self.peak_rss = max(self.peak_rss, rss_bytes(descendants(self.server_pid)))
+            if pg is not None:
+                with contextlib.suppress(Exception):
+                    rows = pg.execute(
+                        "SELECT state, coalesce(wait_event_type, ''), coalesce(wait_event, ''), count(*) "
+                        "FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() "
+                        "AND backend_type = 'client backend' GROUP BY 1, 2, 3"
+                    ).fetchall()
+                    self.pg_samples += 1
+                    for state, wtype, wevent, n in rows:
+                        label = state if not wtype or state != "active" else f"active, waiting: {wtype}/{wevent}"
+                        self.sessions[label] += n
             self.stop.wait(0.25)
+        if pg is not None:
+            pg.close()
+
+    def _pg(self) -> Any:
+        if not self.database_url.startswith("postgres"):
+            return None
+        try:
+            import dj_database_url
+            import psycopg
+
+            cfg = dj_database_url.parse(self.database_url)
+            return psycopg.connect(
+                host=cfg["HOST"], port=cfg["PORT"] or None, user=cfg["USER"], password=cfg["PASSWORD"] or None,
+                dbname=cfg["NAME"], autocommit=True,
+            )  # fmt: skip
+        except Exception as exc:  # the benchmark goes on without this detail
+            print(f"pg_stat_activity sampling off: {exc}", file=sys.stderr)
+            return None
 
     def cpu(self) -> dict[str, float]:
         out = {"server": cpu_seconds(descendants(self.server_pid))}
@@ -335,7 +370,7 @@ def bench(args: argparse.Namespace, workdir: Path, database_url: str, db_pid: in
     port = free_port()
     result: dict[str, Any] = {}
     with server(env, port, args.workers, args.threads, workdir / "server.log", args.what_if) as pid:
-        monitor = Monitor(server_pid=pid, db_pid=db_pid)
+        monitor = Monitor(server_pid=pid, db_pid=db_pid, database_url=database_url)
         sampler = threading.Thread(target=monitor.run, daemon=True)
         sampler.start()
         cpu_before = monitor.cpu()
@@ -376,6 +411,12 @@ def bench(args: argparse.Namespace, workdir: Path, database_url: str, db_pid: in
         result["server_peak_rss_mb"] = round(monitor.peak_rss / 2**20, 1)
         result["cpu_s"] = {k: round(cpu_after[k] - cpu_before[k], 1) for k in cpu_after}
         result["cpu_s"]["clients"] = result.pop("client_cpu_s")
+        if monitor.sessions:
+            # Average number of the server's database sessions in each state over the run: 'idle in
+            # transaction' is a request holding its transaction (and the counter row lock, once
+            # taken) while its Python thread runs or waits for the CPU/GIL.
+            samples = max(1, monitor.pg_samples)
+            result["db_sessions"] = {k: round(v / samples, 2) for k, v in monitor.sessions.most_common()}
         if spy is not None and (workdir / "profile.txt").exists():
             shares = summarise_profile(workdir / "profile.txt")
             result["profile"] = [(label, round(share, 1)) for label, share in shares]
@@ -423,6 +464,8 @@ def report(args: argparse.Namespace, info: dict[str, str], result: dict[str, Any
     print(f"statuses: {result['statuses']}; database: {result['database']}")
     for sample in result.get("error_samples", [])[:5]:
         print(f"  error: {sample}")
+    for state, mean in result.get("db_sessions", {}).items():
+        print(f"  database sessions (mean): {state}: {mean}")
     for label, share in result.get("profile", []):
         print(f"  profile: {label}: {share}")
     print(f"\ntarget (≥ {TARGET_RATE:.0f}/s, p99 ≤ {TARGET_P99_MS:.0f} ms, no errors): {'MET' if ok else 'NOT MET'}")

@@ -22,6 +22,7 @@ from anjian.accounts.services import county_init, describe, user_create
 from anjian.core import audit
 from anjian.core.text import pinyin_full, pinyin_initials
 from anjian.demo import plan
+from anjian.demo.hazards import HAZARDS_PER_UNIT, load_hazards
 from anjian.regions.models import Division, Grid, Level, pad
 from anjian.regions.services import cli_actor_name, grid_name, grids_ensure, load_builtin
 from anjian.units.models import Assignment, Sector, Unit
@@ -68,6 +69,9 @@ class DemoResult:
     accounts_created: int = 0
     seconds: float = 0.0
     divisions_loaded: bool = False
+    hazards_created: int = 0
+    hazard_accounts_created: int = 0  # the townships', departments', grids' and units' people of the hazards
+    hazards_skipped: str = ""
 
 
 def demo_accounts() -> list[tuple[str, str]]:
@@ -93,8 +97,12 @@ def townships() -> list[plan.Township]:
     return out
 
 
-def load_demo(*, n_units: int = DEFAULT_UNITS, seed: int = DEFAULT_SEED) -> DemoResult:
-    """Load the demo county 平江县. Units or accounts that already exist are left alone."""
+def load_demo(*, n_units: int = DEFAULT_UNITS, seed: int = DEFAULT_SEED, n_hazards: int | None = None) -> DemoResult:
+    """Load the demo county 平江县. Units or accounts that already exist are left alone.
+
+    Then ``n_hazards`` hidden hazards (anjian.demo.hazards; default 0.75 per unit added, 1,500
+    for 2,000 units), unless no unit was added or the county has hazards already.
+    """
     started = time.monotonic()
     result = DemoResult()
     county_code = pad(plan.COUNTY_CODE)
@@ -120,6 +128,12 @@ def load_demo(*, n_units: int = DEFAULT_UNITS, seed: int = DEFAULT_SEED) -> Demo
             changes={"units": result.units_created, "seed": seed, "county": county_code},
             actor_name=cli_actor_name(None),
         )
+    if result.units_created:
+        wanted = round(result.units_created * HAZARDS_PER_UNIT) if n_hazards is None else n_hazards
+        hazards = load_hazards(n=wanted, seed=seed)
+        result.hazards_created = hazards.created
+        result.hazard_accounts_created = hazards.accounts_created
+        result.hazards_skipped = hazards.skipped
     result.accounts = demo_accounts()
     result.seconds = time.monotonic() - started
     return result

@@ -47,8 +47,8 @@ if TYPE_CHECKING:
 NUMBER_PATTERN = re.compile(r"YH(\d{6})(\d{4})(\d{6})")
 CATEGORY_EXAMPLES = "消防安全、用电安全、特种设备、有限空间、危化品储存、安全管理"
 MIN_DESCRIPTION = 4  # as services._validate_report
-IMPORT_LABEL = "台账导入"
-IMPORT_UPDATE_LABEL = "台账更新"
+IMPORT_LABEL = _services.EVENT_LABELS["import"]
+IMPORT_UPDATE_LABEL = _services.EVENT_LABELS["import_update"]
 # The columns an import may change on a hazard that already exists; everything else there is
 # the closed loop's (state, dates) or the hazard's identity (unit, level, 发现日期).
 UPDATABLE = ("description", "category", "source", "inspection_ref", "measures", "responsible_person", "funds")
@@ -645,10 +645,5 @@ class HazardLedger(Ledger):
             "status": "",
         }
 
-
-# The timeline names events by services.EVENT_LABELS; until that table lists the ledger's own
-# kinds, add them here (this module is imported at start-up by the ledger registry).
-_services.EVENT_LABELS.setdefault("import", IMPORT_LABEL)
-_services.EVENT_LABELS.setdefault("import_update", IMPORT_UPDATE_LABEL)
 
 register(HazardLedger())

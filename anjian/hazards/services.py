@@ -143,6 +143,8 @@ EVENT_LABELS = {
     "deadline": "调整期限",
     "overdue": "逾期",
     "escalate": "逾期上报督办",
+    "import": "台账导入",
+    "import_update": "台账更新",
 }
 
 

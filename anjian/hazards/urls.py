@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from anjian.hazards import views
+from anjian.hazards import list_views, views
 
 app_name = "hazards"
 urlpatterns = [
@@ -24,4 +24,5 @@ urlpatterns = [
     path("<int:pk>/lift/", views.lift, name="lift"),
     path("<int:pk>/sign/", views.sign, name="sign"),
     path("<int:pk>/attach/", views.attach, name="attach"),
+    path("lists/<slug:kind>.xlsx", list_views.download, name="list_export"),
 ]

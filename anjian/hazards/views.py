@@ -21,6 +21,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from anjian.accounts.roles import LEDGER_IMPORTERS
 from anjian.core.scope import region_prefix
 from anjian.hazards import selectors, services, workflow
 from anjian.hazards.filters import filters_from_params
@@ -118,6 +119,7 @@ def hazard_list(request: HttpRequest) -> HttpResponse:
         "grids": Grid.objects.filter(region_code__startswith=(filters.township or prefix)) if prefix else [],
         "sectors": sectors_for(user),
         "can_report": can_report(user),
+        "can_import": user.role in LEDGER_IMPORTERS,
         "today": timezone.localdate(),
     }
     template = "hazards/list.html#results" if request.htmx else "hazards/list.html"  # type: ignore[attr-defined]

@@ -190,6 +190,10 @@ class Ledger:
         """field → cell value of the template's example row."""
         return {}
 
+    def notices(self, ctx: Any) -> list[str]:
+        """Notices for the report after validation (rows accepted with something to follow up)."""
+        return []
+
 
 def _match_headers(
     ledger: Ledger, cells: tuple[Any, ...]
@@ -392,6 +396,7 @@ def _validate(
     flush()
     if report.total == 0:
         report.errors.append(RowError(None, "", "文件中没有数据行"))
+    report.notices.extend(ledger.notices(ctx))
     for item in plan:
         if item.action == CREATE:
             report.created += 1
