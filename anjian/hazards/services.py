@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import uuid
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -114,8 +115,10 @@ def _locked(hazard: Hazard) -> Hazard:
     return Hazard.objects.select_for_update().get(pk=hazard.pk)
 
 
-def _event(hazard: Hazard, step: str, actor: User | None, note: str = "", **data: Any) -> HazardEvent:
-    label = workflow.STEPS[step].label if step in workflow.STEPS else EVENT_LABELS.get(step, step)
+def _event(
+    hazard: Hazard, step: str, actor: User | None, note: str = "", *, audited: bool = True, **data: Any
+) -> HazardEvent:
+    """Append the step's hash-chained event and (unless the caller does it later) its audit entry."""
     data.setdefault("status", hazard.status)
     event = events.append(
         HazardEvent,
@@ -126,6 +129,14 @@ def _event(hazard: Hazard, step: str, actor: User | None, note: str = "", **data
         data=data,
         actor_name=_actor_name(actor),
     )
+    if audited:
+        _audit(hazard, event, actor)
+    return event
+
+
+def _audit(hazard: Hazard, event: HazardEvent, actor: User | None) -> None:
+    step = event.kind
+    label = workflow.STEPS[step].label if step in workflow.STEPS else EVENT_LABELS.get(step, step)
     audit.record(
         actor=_real(actor),
         action=f"hazard.{step}",
@@ -133,7 +144,6 @@ def _event(hazard: Hazard, step: str, actor: User | None, note: str = "", **data
         changes={"event": event.seq, "label": label},
         actor_name=_actor_name(actor),
     )
-    return event
 
 
 EVENT_LABELS = {
@@ -269,10 +279,9 @@ def hazard_report(*, actor: User, data: HazardData, idempotency_key: str = "") -
                 key = IdempotencyKey.objects.create(
                     user=actor, key=idempotency_key, scope="hazards.report", object_id=""
                 )
-            county = unit.region_code[:6]
-            seq = next_value(f"hazard:{county}:{data.found_on.year}")
             hazard = Hazard.objects.create(
-                number=f"YH{county}{data.found_on.year}{seq:06d}",
+                # Provisional: the real number is taken last (see below).
+                number=f"~{uuid.uuid4().hex}"[:32],
                 unit=unit,
                 region_code=unit.region_code,
                 sector_id=unit.sector_id,
@@ -295,27 +304,40 @@ def hazard_report(*, actor: User, data: HazardData, idempotency_key: str = "") -
                 verifier_org=_verifier_for(actor, unit),
             )
             photos = _save_attachments(hazard, AttachmentKind.FOUND, data.photos, actor)
-            _event(
+            reported = _event(
                 hazard,
                 "report",
                 actor,
                 data.description,
+                audited=False,
                 level=data.level,
                 deadline=data.deadline,
                 source=data.source,
                 attachments=photos,
                 criterion=data.criterion.pk if data.criterion else None,
             )
+            corrected = None
             if data.on_the_spot:
                 after = _save_attachments(hazard, AttachmentKind.RECTIFIED, data.after_photos, actor)
                 today = timezone.localdate()
                 hazard.status = Status.CLOSED
                 hazard.rectified_on = hazard.closed_on = today
                 hazard.save(update_fields=["status", "rectified_on", "closed_on", "updated_at"])
-                _event(hazard, "correct_on_spot", actor, "当场整改完毕", attachments=after)
+                corrected = _event(hazard, "correct_on_spot", actor, "当场整改完毕", audited=False, attachments=after)
             if idempotency_key:
                 key.object_id = str(hazard.pk)
                 key.save(update_fields=["object_id"])
+            # The number last: every report of the county and year queues on one counter row until
+            # its commit, so the row is taken as late as possible (docs/performance.md, issue 3).
+            # Numbers stay gap-free: a rolled-back report gives its number back. The events do not
+            # carry the number, so the chain is unaffected.
+            county = unit.region_code[:6]
+            seq = next_value(f"hazard:{county}:{data.found_on.year}")
+            hazard.number = f"YH{county}{data.found_on.year}{seq:06d}"
+            Hazard.objects.filter(pk=hazard.pk).update(number=hazard.number)
+            _audit(hazard, reported, actor)
+            if corrected is not None:
+                _audit(hazard, corrected, actor)
     except IntegrityError:
         if idempotency_key:
             earlier = _idempotent(actor, idempotency_key)
