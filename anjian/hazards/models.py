@@ -74,6 +74,14 @@ class Hazard(ChainedAggregate):
     source = models.CharField("发现方式", max_length=16, choices=Source.choices)
     self_check_level = models.CharField("自查层级", max_length=16, choices=SelfCheckLevel.choices, blank=True)
     inspection_ref = models.CharField("检查编号", max_length=64, blank=True)
+    inspection = models.ForeignKey(
+        "inspections.Inspection", null=True, blank=True, on_delete=models.PROTECT, related_name="hazards",
+        verbose_name="检查记录",
+    )
+    campaign = models.ForeignKey(
+        "campaigns.Campaign", null=True, blank=True, on_delete=models.PROTECT, related_name="hazards",
+        verbose_name="专项行动",
+    )
     description = models.TextField("隐患描述")
     category = models.CharField("隐患类别", max_length=32, blank=True)
     location = models.CharField("具体位置", max_length=200, blank=True)
