@@ -4,9 +4,14 @@ from __future__ import annotations
 
 from ninja import NinjaAPI
 
+from anjian.accidents.api import router as accidents_router
 from anjian.accounts.api import auth_methods, install_error_handlers
 from anjian.accounts.api import router as accounts_router
+from anjian.campaigns.api import router as campaigns_router
+from anjian.enforcement.api import router as enforcement_router
 from anjian.hazards.api import router as hazards_router
+from anjian.inspections.api import router as inspections_router
+from anjian.outreach.api import router as outreach_router
 from anjian.regions.api import router as regions_router
 from anjian.units.api import router as units_router
 
@@ -22,3 +27,8 @@ api.add_router("/v1/", accounts_router)
 api.add_router("/v1/divisions", regions_router)
 api.add_router("/v1/units", units_router)
 api.add_router("/v1/hazards", hazards_router)
+api.add_router("/v1/inspections", inspections_router)
+api.add_router("/v1/enforcement", enforcement_router)
+api.add_router("/v1/accidents", accidents_router)
+api.add_router("/v1/outreach", outreach_router)
+api.add_router("/v1/campaigns", campaigns_router)
