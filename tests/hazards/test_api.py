@@ -170,6 +170,17 @@ def test_report_answers_201_with_the_hazard_and_its_first_event(county, api_as):
     assert api_as("unit_staff").get(f"{BASE}/{h['id']}")[1]["available_steps"] == ["claim", "extend_request"]
 
 
+@pytest.mark.parametrize("kw", [{}, {"level": "major"}])
+def test_the_201_body_is_what_a_fresh_read_answers(county, api_as, kw):
+    # The report answer is built from the objects in hand (no re-read): it must equal the detail.
+    if kw:
+        kw = {"level": "major", "criterion_id": criterion_in_force().pk}
+    api = api_as("township")
+    status, created = api.post(BASE, body(county, category="消防安全", funds="88", **kw))
+    assert status == 201
+    assert created == api.get(f"{BASE}/{created['id']}")[1]
+
+
 def test_self_check_by_the_unit_and_grid_report_by_the_grid_worker(county, api_as):
     status, h = api_as("unit_staff").post(BASE, body(county, source="self_check", self_check_level="team"))
     assert status == 201 and h["source"] == "self_check"
