@@ -620,6 +620,7 @@ def _reported_detail(actor: User, hazard: Hazard) -> dict[str, Any]:
         "extensions": [],
     }
     hazard.reported_by = actor
+    hazard.sector = hazard.unit.sector  # fetched with the unit (_hazard_data)
     events = list(hazard.events.order_by("seq"))
     out = hazard_out(actor, hazard, 0, timezone.localdate())
     out["events"] = [event_out(e) for e in events]
@@ -630,7 +631,7 @@ def _hazard_data(actor: User, payload: HazardIn) -> HazardData:
     """Payload → HazardData, resolving ids in scope; an unknown reference is a 422."""
     errors: dict[str, list[str]] = {}
     # Scoped: a unit the caller cannot see reads as one that does not exist.
-    unit = unit_queryset(actor).filter(pk=payload.unit_id).first()
+    unit = unit_queryset(actor).select_related("sector").filter(pk=payload.unit_id).first()
     if unit is None:
         errors["unit_id"] = [f"单位 {payload.unit_id} 不存在或不在您的管辖范围内"]
     criterion = None
