@@ -1,6 +1,12 @@
 from __future__ import annotations
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from anjian.accidents import views
 
 app_name = "accidents"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.accident_list, name="list"),
+    path("new/", views.accident_create, name="create"),
+    path("<int:pk>/", views.accident_detail, name="detail"),
+]

@@ -4,9 +4,10 @@ Every selector, object fetch, search, export and API call goes through :func:`sc
 (ARCHITECTURE.md, "Jurisdiction and roles"). An object outside scope is a 404
 (:func:`get_in_scope`), never a 403 that would confirm it exists.
 
-A model takes part by naming, in ``SCOPE``, the paths to the four facts scope is made
-of: the 12-digit ``region`` code, the ``unit`` (a path to the unit's id), the
-``sector`` (a path to the sector's id) and the ``grid`` (a path to the grid's id).
+A model takes part by naming, in ``SCOPE``, the paths to the facts scope is made of: the
+12-digit ``region`` code, the ``unit`` (a path to the unit's id), the ``sector`` (a path to
+the sector's id), the ``grid`` (a path to the grid's id) and, where experts take part, the
+``expert`` (a path to the assigned experts' user ids).
 Fact tables added by later issues (hazards, inspections, …) declare the same four.
 """
 
@@ -34,6 +35,8 @@ class ScopePaths:
     unit: str | None = None
     sector: str | None = None
     grid: str | None = None
+    # A path to the user id of the experts assigned (an expert sees the inspections they took part in).
+    expert: str | None = None
 
 
 NOTHING = Q(pk__in=[])
@@ -60,17 +63,18 @@ def scope_q(user: User, paths: ScopePaths) -> Q:
             return NOTHING
         return Q(**{paths.grid: user.grid_id})
     if role == Role.EXPERT:
-        # Experts see the inspections they are assigned to (issue 4); nothing before that.
-        return NOTHING
+        # Experts see the inspections they took part in, and what those concern (ARCHITECTURE.md).
+        if paths.expert is None:
+            return NOTHING
+        return Q(**{paths.expert: user.pk})
     prefix = region_prefix(user)
     if prefix is None:
         # Only a system administrator may work without an organisation; it sees the deployment.
         return Q() if role == Role.SYSADMIN else NOTHING
     q = Q(**{f"{paths.region}__startswith": prefix})
-    if role == Role.DEPARTMENT:
-        # 管行业必须管安全: a department sees the units of its sectors in its region.
-        if paths.sector is None:
-            return NOTHING
+    if role == Role.DEPARTMENT and paths.sector is not None:
+        # 管行业必须管安全: a department sees the units of its sectors in its region. Records that
+        # belong to no sector (campaigns, people, inspection groups) are shared by the region.
         sector_ids = list(user.org.sectors.values_list("id", flat=True))  # type: ignore[union-attr]
         q &= Q(**{f"{paths.sector}__in": sector_ids})
     return q
@@ -79,7 +83,11 @@ def scope_q(user: User, paths: ScopePaths) -> Q:
 def scoped(user: User, qs: QuerySet[M]) -> QuerySet[M]:
     """``qs`` narrowed to what ``user`` may see. The model must declare ``SCOPE``."""
     paths: ScopePaths = qs.model.SCOPE  # type: ignore[attr-defined]
-    return qs.filter(scope_q(user, paths))
+    narrowed = qs.filter(scope_q(user, paths))
+    if user.is_authenticated and user.role == Role.EXPERT and paths.expert is not None:
+        # The expert path crosses a many-to-many relation: one row per matching expert.
+        narrowed = narrowed.distinct()
+    return narrowed
 
 
 def get_in_scope(user: User, qs: QuerySet[M], **lookup: Any) -> M:

@@ -1,6 +1,10 @@
 from __future__ import annotations
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from anjian.enforcement import views
 
 app_name = "enforcement"
-urlpatterns: list = []
+urlpatterns = [
+    path("documents/<int:pk>/download", views.document_download, name="document_download"),
+]

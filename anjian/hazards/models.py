@@ -118,7 +118,13 @@ class Hazard(ChainedAggregate):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    SCOPE = ScopePaths(region="region_code", unit="unit_id", sector="sector_id", grid="grid_id")
+    SCOPE = ScopePaths(
+        region="region_code",
+        unit="unit_id",
+        sector="sector_id",
+        grid="grid_id",
+        expert="inspection__experts__user_id",
+    )
 
     class Meta:
         ordering = ["-found_on", "-id"]

@@ -44,6 +44,8 @@ from anjian.hazards.workflow import StepDenied, check
 
 if TYPE_CHECKING:
     from anjian.accounts.models import User
+    from anjian.campaigns.models import Campaign
+    from anjian.inspections.models import Inspection
     from anjian.units.models import Unit
 
 # Who may report from which source. Public tip-offs are entered by office staff.
@@ -105,6 +107,10 @@ class HazardData:
     on_the_spot: bool = False
     photos: list[Evidence] = field(default_factory=list)
     after_photos: list[Evidence] = field(default_factory=list)  # on-the-spot correction only
+    # The inspection that found it; a hazard found by an inspection of a campaign belongs to
+    # that campaign (indicators.md), so callers pass the inspection's campaign along.
+    inspection: Inspection | None = None
+    campaign: Campaign | None = None
 
 
 # --- helpers ----------------------------------------------------------------------------------
@@ -289,6 +295,8 @@ def hazard_report(*, actor: User, data: HazardData, idempotency_key: str = "") -
                 source=data.source,
                 self_check_level=data.self_check_level,
                 inspection_ref=clean(data.inspection_ref),
+                inspection=data.inspection,
+                campaign=data.campaign or (data.inspection.campaign if data.inspection is not None else None),
                 description=data.description,
                 category=clean(data.category),
                 location=clean(data.location),

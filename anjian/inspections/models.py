@@ -190,7 +190,9 @@ class Inspection(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
-    SCOPE = ScopePaths(region="region_code", unit="unit_id", sector="sector_id", grid="grid_id")
+    SCOPE = ScopePaths(
+        region="region_code", unit="unit_id", sector="sector_id", grid="grid_id", expert="experts__user_id"
+    )
 
     class Meta:
         ordering = ["-date", "-id"]

@@ -1,6 +1,12 @@
 from __future__ import annotations
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from anjian.outreach import views
 
 app_name = "outreach"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.activity_list, name="list"),
+    path("new/", views.activity_create, name="create"),
+    path("<int:pk>/", views.activity_detail, name="detail"),
+]

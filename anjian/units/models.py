@@ -75,7 +75,9 @@ class Unit(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     # The four facts jurisdiction scope is made of (anjian.core.scope).
-    SCOPE = ScopePaths(region="region_code", unit="id", sector="sector_id", grid="grid_id")
+    SCOPE = ScopePaths(
+        region="region_code", unit="id", sector="sector_id", grid="grid_id", expert="inspections__experts__user_id"
+    )
 
     class Meta:
         ordering = ["region_code", "name_pinyin", "id"]

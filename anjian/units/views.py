@@ -19,6 +19,7 @@ from anjian.units import selectors, services
 from anjian.units.filters import filters_from_params
 from anjian.units.forms import AssignmentForm, DeactivateForm, TownshipAssignmentForm, UnitForm, sectors_for
 from anjian.units.models import RiskClass, UnitStatus
+from anjian.units.story import unit_story
 
 if TYPE_CHECKING:
     from anjian.accounts.models import User
@@ -75,7 +76,7 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
             if division
             else unit.region_code,
             "assignments": selectors.unit_assignments(user, unit),
-            "history": selectors.unit_history(user, unit),
+            "story": unit_story(user, unit),
             "can_edit": user.role in UNIT_EDITORS,
             "can_assign": user.role in ASSIGNERS,
             "deactivate_form": DeactivateForm(),

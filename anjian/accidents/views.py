@@ -1,0 +1,58 @@
+"""Accident register pages: list, detail, create."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
+from django.shortcuts import redirect, render
+
+from anjian.accidents import selectors, services
+from anjian.accidents.forms import AccidentForm
+from anjian.accidents.models import Category
+from anjian.accounts.roles import UNIT_EDITORS
+
+if TYPE_CHECKING:
+    from anjian.accounts.models import User
+
+
+def _user(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+@login_required
+def accident_list(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    category = request.GET.get("category", "")
+    qs = selectors.accident_list(user, category=category if category in Category.values else "")
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "accidents/list.html",
+        {"page": page, "categories": Category.choices, "category": category, "can_edit": user.role in UNIT_EDITORS},
+    )
+
+
+@login_required
+def accident_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return render(request, "accidents/detail.html", {"accident": selectors.accident_get(_user(request), pk)})
+
+
+@login_required
+def accident_create(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    if user.role not in UNIT_EDITORS:
+        return HttpResponseForbidden("您的角色无权登记事故")
+    form = AccidentForm(request.POST or None, user=user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            accident = services.accident_create(actor=user, data=form.to_data())
+        except services.AccidentError as exc:
+            form.add_service_errors(exc.errors)
+        else:
+            messages.success(request, f"已登记事故 {accident.number}")
+            return redirect("accidents:detail", pk=accident.pk)
+    return render(request, "accidents/form.html", {"form": form, "title": "登记事故"})

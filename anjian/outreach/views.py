@@ -1,0 +1,58 @@
+"""Outreach register pages: list, detail, create."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
+from django.shortcuts import redirect, render
+
+from anjian.accounts.roles import UNIT_EDITORS
+from anjian.outreach import selectors, services
+from anjian.outreach.forms import ActivityForm
+from anjian.outreach.models import ActivityKind
+
+if TYPE_CHECKING:
+    from anjian.accounts.models import User
+
+
+def _user(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+@login_required
+def activity_list(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    kind = request.GET.get("kind", "")
+    qs = selectors.activity_list(user, kind=kind if kind in ActivityKind.values else "")
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "outreach/list.html",
+        {"page": page, "kinds": ActivityKind.choices, "kind": kind, "can_edit": user.role in UNIT_EDITORS},
+    )
+
+
+@login_required
+def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return render(request, "outreach/detail.html", {"activity": selectors.activity_get(_user(request), pk)})
+
+
+@login_required
+def activity_create(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    if user.role not in UNIT_EDITORS:
+        return HttpResponseForbidden("您的角色无权登记宣教活动")
+    form = ActivityForm(request.POST or None, user=user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            activity = services.activity_create(actor=user, data=form.to_data())
+        except services.OutreachError as exc:
+            form.add_service_errors(exc.errors)
+        else:
+            messages.success(request, f"已登记宣教活动 {activity.number}")
+            return redirect("outreach:detail", pk=activity.pk)
+    return render(request, "outreach/form.html", {"form": form, "title": "登记宣教活动"})
