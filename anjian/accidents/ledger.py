@@ -24,11 +24,11 @@ from anjian.accidents.services import (
     accident_create,
     accident_update,
 )
-from anjian.campaigns.ledgerkit import RowContext, RowLedger
 from anjian.core.scope import region_prefix
 from anjian.ledgers.columns import Boolean, CellError, Choice, Code, Column, Date, Integer, Number, Text, cell_text
 from anjian.ledgers.engine import CREATE, UNCHANGED, UPDATE, Planned, Row
 from anjian.ledgers.registry import register
+from anjian.ledgers.simple import RowContext, RowLedger
 
 if TYPE_CHECKING:
     from anjian.accounts.models import User

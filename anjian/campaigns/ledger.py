@@ -7,7 +7,6 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from anjian.accounts.models import Organization, OrgKind
-from anjian.campaigns.ledgerkit import RowContext, RowLedger
 from anjian.campaigns.models import Campaign, Task
 from anjian.campaigns.selectors import campaign_list, campaign_queryset, task_list
 from anjian.campaigns.services import (
@@ -27,6 +26,7 @@ from anjian.core.scope import region_prefix
 from anjian.ledgers.columns import Code, Column, Date, Text
 from anjian.ledgers.engine import CREATE, UNCHANGED, UPDATE, Planned, Row
 from anjian.ledgers.registry import register
+from anjian.ledgers.simple import RowContext, RowLedger
 
 if TYPE_CHECKING:
     from anjian.accounts.models import User

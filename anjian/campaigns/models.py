@@ -31,7 +31,7 @@ class Campaign(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     # A campaign is visible to everyone working in its region (and below): no unit, sector or grid.
-    SCOPE = ScopePaths(region="region_code")
+    SCOPE = ScopePaths(region="region_code", ancestors=True)
 
     class Meta:
         ordering = ["-start", "name"]
@@ -58,7 +58,7 @@ class Task(models.Model):
     progress = models.TextField("进展情况", blank=True)
     region_code = models.CharField(max_length=12, db_index=True)
 
-    SCOPE = ScopePaths(region="region_code")
+    SCOPE = ScopePaths(region="region_code", ancestors=True)
 
     class Meta:
         ordering = ["campaign", "due", "number"]

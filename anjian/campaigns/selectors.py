@@ -7,27 +7,16 @@ from typing import TYPE_CHECKING
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from anjian.accounts.roles import Role
 from anjian.campaigns.models import Campaign, Task
-from anjian.core.scope import ScopePaths, region_prefix, scope_q
+from anjian.core.scope import ScopePaths, scope_q
 
 if TYPE_CHECKING:
     from anjian.accounts.models import User
 
 
 def campaign_scope_q(user: User, path: str = "region_code") -> Q:
-    """Who sees a campaign: everyone working in its region and above it.
-
-    ``Campaign.SCOPE`` names only a region, so ``scope_q`` shows a department nothing (it needs a
-    sector path); a department takes part in campaigns of its region (牵头部门), so here it is
-    scoped by region like the other office roles.
-    """
-    if user.is_authenticated and user.is_active and user.role == Role.DEPARTMENT:
-        prefix = region_prefix(user)
-        if prefix is None:
-            return Q(pk__in=[])
-        return Q(**{f"{path}__startswith": prefix})
-    return scope_q(user, ScopePaths(region=path))
+    """Who sees a campaign: the offices of its region and below (``ScopePaths.ancestors``)."""
+    return scope_q(user, ScopePaths(region=path, ancestors=True))
 
 
 def campaign_queryset(user: User) -> QuerySet[Campaign]:

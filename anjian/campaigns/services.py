@@ -140,7 +140,10 @@ def campaign_create(*, actor: User, data: CampaignData) -> Campaign:
 
 def campaign_update(*, actor: User, campaign: Campaign, data: CampaignData) -> tuple[Campaign, dict[str, Any]]:
     check_writer(actor)
-    if not campaign_queryset(actor).filter(pk=campaign.pk).exists():
+    # Seeing a campaign (the county's, from a township) is not owning it: writes need its region.
+    if not campaign_queryset(actor).filter(pk=campaign.pk).exists() or not region_in_scope(
+        actor, campaign.region_code
+    ):
         raise PermissionDenied("该专项行动不在您的管辖范围内")
     errors = campaign_validate(actor, data, campaign)
     if errors:
@@ -174,7 +177,9 @@ def task_validate(actor: User, data: TaskData, instance: Task | None) -> dict[st
         add("content", "任务内容不能为空")
     if not data.responsible:
         add("responsible", "责任单位不能为空")
-    if not campaign_queryset(actor).filter(pk=data.campaign.pk).exists():
+    if not campaign_queryset(actor).filter(pk=data.campaign.pk).exists() or not region_in_scope(
+        actor, data.campaign.region_code
+    ):
         add("campaign", "该专项行动不在您的管辖范围内")
     if errors:
         return errors
@@ -202,7 +207,8 @@ def task_create(*, actor: User, data: TaskData) -> Task:
 
 def task_update(*, actor: User, task: Task, data: TaskData) -> tuple[Task, dict[str, Any]]:
     check_writer(actor)
-    if not task_queryset(actor).filter(pk=task.pk).exists():
+    # Seeing a task of the county's campaign is not owning it: writes need its region.
+    if not task_queryset(actor).filter(pk=task.pk).exists() or not region_in_scope(actor, task.region_code):
         raise PermissionDenied("该任务不在您的管辖范围内")
     errors = task_validate(actor, data, task)
     if errors:
@@ -225,7 +231,8 @@ def task_update(*, actor: User, task: Task, data: TaskData) -> tuple[Task, dict[
 def task_complete(*, actor: User, task: Task, on: dt.date, progress: str = "") -> Task:
     """Mark a roadmap task done on ``on`` (a later call moves the date)."""
     check_writer(actor)
-    if not task_queryset(actor).filter(pk=task.pk).exists():
+    # Seeing a task of the county's campaign is not owning it: writes need its region.
+    if not task_queryset(actor).filter(pk=task.pk).exists() or not region_in_scope(actor, task.region_code):
         raise PermissionDenied("该任务不在您的管辖范围内")
     if on is None:
         raise CampaignError({"completed_on": ["请填写完成日期"]})

@@ -37,6 +37,10 @@ class ScopePaths:
     grid: str | None = None
     # A path to the user id of the experts assigned (an expert sees the inspections they took part in).
     expert: str | None = None
+    # Records that offices below take part in (campaigns, officials, experts, inspection groups):
+    # those of the regions above the user's are visible too — a township office sees the county's
+    # campaigns and groups, not another township's.
+    ancestors: bool = False
 
 
 NOTHING = Q(pk__in=[])
@@ -72,6 +76,9 @@ def scope_q(user: User, paths: ScopePaths) -> Q:
         # Only a system administrator may work without an organisation; it sees the deployment.
         return Q() if role == Role.SYSADMIN else NOTHING
     q = Q(**{f"{paths.region}__startswith": prefix})
+    if paths.ancestors:
+        above = [prefix[:n].ljust(12, "0") for n in (2, 4, 6, 9) if n < len(prefix)]
+        q |= Q(**{f"{paths.region}__in": above})
     if role == Role.DEPARTMENT and paths.sector is not None:
         # 管行业必须管安全: a department sees the units of its sectors in its region. Records that
         # belong to no sector (campaigns, people, inspection groups) are shared by the region.
@@ -83,11 +90,12 @@ def scope_q(user: User, paths: ScopePaths) -> Q:
 def scoped(user: User, qs: QuerySet[M]) -> QuerySet[M]:
     """``qs`` narrowed to what ``user`` may see. The model must declare ``SCOPE``."""
     paths: ScopePaths = qs.model.SCOPE  # type: ignore[attr-defined]
-    narrowed = qs.filter(scope_q(user, paths))
+    q = scope_q(user, paths)
     if user.is_authenticated and user.role == Role.EXPERT and paths.expert is not None:
-        # The expert path crosses a many-to-many relation: one row per matching expert.
-        narrowed = narrowed.distinct()
-    return narrowed
+        # The expert path crosses a many-to-many relation (a row per matching expert): filter by
+        # id through a subquery, so that counts and aggregates over the result stay right.
+        return qs.filter(pk__in=qs.model._default_manager.filter(q).values("pk"))
+    return qs.filter(q)
 
 
 def get_in_scope(user: User, qs: QuerySet[M], **lookup: Any) -> M:

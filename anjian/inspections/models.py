@@ -62,7 +62,7 @@ class Person(models.Model):
     sectors = models.ManyToManyField("units.Sector", blank=True, related_name="+", verbose_name="专业领域")
     available = models.BooleanField("可参加检查", default=True)
 
-    SCOPE = ScopePaths(region="region_code")
+    SCOPE = ScopePaths(region="region_code", ancestors=True)
 
     class Meta:
         ordering = ["kind", "name", "id"]
@@ -101,7 +101,7 @@ class InspectionGroup(models.Model):
         verbose_name="专项行动",
     )
 
-    SCOPE = ScopePaths(region="region_code")
+    SCOPE = ScopePaths(region="region_code", ancestors=True)
 
     class Meta:
         ordering = ["-start", "name"]

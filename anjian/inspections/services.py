@@ -17,7 +17,7 @@ from django.utils import timezone
 from anjian.accounts.roles import Role
 from anjian.core import audit
 from anjian.core.numbering import next_value
-from anjian.core.scope import region_prefix, scope_q
+from anjian.core.scope import ScopePaths, region_prefix, scope_q
 from anjian.core.text import clean
 from anjian.hazards.models import Level, Source
 from anjian.inspections.models import (
@@ -78,17 +78,8 @@ def _check_creator(actor: User) -> None:
 
 
 def people_q(user: User, field_name: str = "region_code") -> Q:
-    """People, groups and campaigns are shared by the whole county.
-
-    They are not tied to a unit or sector, so a department (scoped by sector) or a township
-    (scoped to its town) must still see the county's officials, experts and groups it works with.
-    """
-    if user.role in (Role.UNIT_STAFF, Role.GRID_WORKER, Role.EXPERT) or not user.is_active:
-        return Q(pk__in=[])
-    prefix = region_prefix(user)
-    if prefix is None:
-        return Q() if user.role == Role.SYSADMIN else Q(pk__in=[])
-    return Q(**{f"{field_name}__startswith": prefix[:6]})
+    """People, groups and campaigns of the user's region and the regions above (``ScopePaths.ancestors``)."""
+    return scope_q(user, ScopePaths(region=field_name, ancestors=True))
 
 
 def unit_in_scope(actor: User, unit: Unit) -> bool:

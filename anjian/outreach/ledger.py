@@ -6,11 +6,11 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from anjian.campaigns.ledgerkit import RowContext, RowLedger
 from anjian.core.scope import region_prefix
 from anjian.ledgers.columns import Choice, Code, Column, Date, Integer, Text
 from anjian.ledgers.engine import CREATE, UNCHANGED, UPDATE, Planned, Row
 from anjian.ledgers.registry import register
+from anjian.ledgers.simple import RowContext, RowLedger
 from anjian.outreach.models import Activity, ActivityKind
 from anjian.outreach.selectors import activity_list
 from anjian.outreach.services import (

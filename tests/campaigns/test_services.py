@@ -92,7 +92,8 @@ def test_visibility(county):
     make(county, "三市镇行动", region=county.sanshizhen.code)
     names = lambda p: set(campaign_list(county.users[p]).values_list("name", flat=True))  # noqa: E731
     assert names("county_admin") == {"县级行动", "安定镇行动", "三市镇行动"}
-    assert names("township") == {"安定镇行动"}
+    # A township takes part in the county's campaigns (ScopePaths.ancestors), not in another town's.
+    assert names("township") == {"县级行动", "安定镇行动"}
     assert names("department") == {"县级行动", "安定镇行动", "三市镇行动"}
     assert names("leader") == {"县级行动", "安定镇行动", "三市镇行动"}
     assert names("other_county_admin") == set()
@@ -115,7 +116,8 @@ def test_tasks_create_update_complete(county):
     task.refresh_from_db()
     assert task.completed_on == D(2026, 6, 1) and task.progress == "已完成"
     assert list(task_list(county.users["leader"])) == [task]
-    assert list(task_list(county.users["township"])) == []
+    assert list(task_list(county.users["township"])) == [task]  # the county campaign's task
+    assert list(task_list(county.users["other_county_admin"])) == []
     with pytest.raises(PermissionDenied):
         task_complete(actor=county.users["township"], task=task, on=D(2026, 6, 1))
     assert AuditEntry.objects.filter(action__startswith="task.", object_id=str(task.pk)).count() == 3
