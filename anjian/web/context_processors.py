@@ -5,12 +5,19 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 
 from anjian.accounts.roles import ACCOUNT_ADMINS, Role
 from anjian.hazards.forms import can_report
 from anjian.notifications.selectors import unread_count
 from anjian.web import todo
+
+
+def _url(name: str) -> str:
+    try:
+        return reverse(name)
+    except NoReverseMatch:
+        return ""
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -19,14 +26,25 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         return {}
     # One aggregate query (anjian.web.todo): the number of hazards waiting for the user.
     items: list[dict[str, Any]] = [{"label": "首页", "url": reverse("home"), "count": todo.count(user)}]
-    if user.role not in (Role.EXPERT,):
-        items.append({"label": "生产经营单位", "url": reverse("units:list")})
-        items.append({"label": "隐患", "url": reverse("hazards:list")})
-        items.append({"label": "包联责任", "url": reverse("units:assignments")})
+    more: list[dict[str, Any]] = []
+    if user.role not in (Role.UNIT_STAFF, Role.GRID_WORKER):
+        items.append({"label": "监督检查", "url": reverse("inspections:list")})
+    items.append({"label": "隐患", "url": reverse("hazards:list")})
+    items.append({"label": "生产经营单位", "url": reverse("units:list")})
+    if user.role not in (Role.UNIT_STAFF, Role.GRID_WORKER):
+        more += [
+            {"label": "执法与文书", "url": _url("enforcement:list")},
+            {"label": "约谈通报曝光", "url": _url("enforcement:interviews")},
+            {"label": "专项行动", "url": reverse("campaigns:list")},
+            {"label": "事故", "url": reverse("accidents:list")},
+            {"label": "宣教活动", "url": reverse("outreach:list")},
+            {"label": "包联责任", "url": reverse("units:assignments")},
+        ]
+    more.append({"label": "API 文档", "url": "/api/docs"})
     items.append({"label": "消息", "url": reverse("notifications:inbox"), "count": unread_count(user)})
-    items.append({"label": "API 文档", "url": "/api/docs"})
     return {
         "nav_items": items,
+        "nav_more": [m for m in more if m["url"]],
         "nav_role": user.get_role_display(),
         "nav_org": user.unit.name if user.unit_id else (user.org.name if user.org_id else ""),
         "nav_is_account_admin": user.role in ACCOUNT_ADMINS,
