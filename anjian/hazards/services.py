@@ -280,11 +280,6 @@ def hazard_report(*, actor: User, data: HazardData, idempotency_key: str = "") -
     unit = data.unit
     try:
         with transaction.atomic():
-            if idempotency_key:
-                # Claimed first, inside the transaction: a concurrent retry waits or fails here.
-                key = IdempotencyKey.objects.create(
-                    user=actor, key=idempotency_key, scope="hazards.report", object_id=""
-                )
             hazard = Hazard.objects.create(
                 # Provisional: the real number is taken last (see below).
                 number=f"~{uuid.uuid4().hex}"[:32],
@@ -333,8 +328,12 @@ def hazard_report(*, actor: User, data: HazardData, idempotency_key: str = "") -
                 hazard.save(update_fields=["status", "rectified_on", "closed_on", "updated_at"])
                 corrected = _event(hazard, "correct_on_spot", actor, "当场整改完毕", audited=False, attachments=after)
             if idempotency_key:
-                key.object_id = str(hazard.pk)
-                key.save(update_fields=["object_id"])
+                # The key row is written once, with its hazard. A concurrent retry with the same key
+                # blocks on the unique index here until this commits, then fails and answers the
+                # hazard this one made (below); it never takes the county's counter.
+                IdempotencyKey.objects.create(
+                    user=actor, key=idempotency_key, scope="hazards.report", object_id=str(hazard.pk)
+                )
             # The number last: every report of the county and year queues on one counter row until
             # its commit, so the row is taken as late as possible (docs/performance.md, issue 3).
             # Numbers stay gap-free: a rolled-back report gives its number back. The events do not
