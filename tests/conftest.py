@@ -65,8 +65,31 @@ def make_user(username: str, role: str, **kwargs: Any) -> User:
     return user
 
 
+def ensure_reference_data() -> None:
+    """Put back what the data migrations seed, if a transactional test's flush emptied it.
+
+    pytest-django runs transactional tests last, each ending with a flush of every table —
+    the sectors, major-hazard criteria and checklists the migrations loaded included. The seeds
+    are run again only when their table is empty.
+    """
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from anjian.hazards.models import MajorCriterion
+    from anjian.inspections.models import Checklist
+
+    if not Sector.objects.exists():
+        import_module("anjian.units.migrations.0002_seed_sectors").seed(apps, None)
+    if not MajorCriterion.objects.exists():
+        import_module("anjian.hazards.migrations.0002_load_criteria").load(apps, None)
+    if not Checklist.objects.exists():
+        import_module("anjian.inspections.migrations.0002_seed_checklists").seed(apps, None)
+
+
 @pytest.fixture
 def county(db: Any) -> County:
+    ensure_reference_data()
     hunan = _division("43", "湖南省", Level.PROVINCE, None)
     yueyang = _division("4306", "岳阳市", Level.CITY, hunan)
     pingjiang = _division("430626", "平江县", Level.COUNTY, yueyang)

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from django import forms
 
-from anjian.accidents.models import Category, Investigation
+from anjian.accidents.models import Accident, Category, Investigation
 from anjian.accidents.services import AccidentData
 from anjian.campaigns.forms import ServiceErrorsMixin, region_choices
 from anjian.core.scope import scoped
@@ -40,3 +40,10 @@ class AccidentForm(ServiceErrorsMixin, forms.Form):
 
     def to_data(self) -> AccidentData:
         return AccidentData(**self.cleaned_data)
+
+    @staticmethod
+    def initial_from(accident: Accident) -> dict[str, Any]:
+        names = [n for n in AccidentForm.base_fields if n != "region_code"]
+        initial = {n: getattr(accident, n) for n in names}
+        initial["region_code"] = "" if accident.unit_id else accident.region_code
+        return initial

@@ -9,4 +9,5 @@ urlpatterns = [
     path("", views.accident_list, name="list"),
     path("new/", views.accident_create, name="create"),
     path("<int:pk>/", views.accident_detail, name="detail"),
+    path("<int:pk>/edit/", views.accident_edit, name="edit"),
 ]

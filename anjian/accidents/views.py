@@ -1,4 +1,4 @@
-"""Accident register pages: list, detail, create."""
+"""Accident register pages: list, detail, create, edit."""
 
 from __future__ import annotations
 
@@ -38,7 +38,12 @@ def accident_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def accident_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return render(request, "accidents/detail.html", {"accident": selectors.accident_get(_user(request), pk)})
+    user = _user(request)
+    return render(
+        request,
+        "accidents/detail.html",
+        {"accident": selectors.accident_get(user, pk), "can_edit": user.role in UNIT_EDITORS},
+    )
 
 
 @login_required
@@ -56,3 +61,23 @@ def accident_create(request: HttpRequest) -> HttpResponse:
             messages.success(request, f"已登记事故 {accident.number}")
             return redirect("accidents:detail", pk=accident.pk)
     return render(request, "accidents/form.html", {"form": form, "title": "登记事故"})
+
+
+@login_required
+def accident_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    accident = selectors.accident_get(user, pk)
+    if user.role not in UNIT_EDITORS:
+        return HttpResponseForbidden(f"{user.get_role_display()}无权修改事故")
+    form = AccidentForm(request.POST or None, user=user, initial=AccidentForm.initial_from(accident))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.accident_update(actor=user, accident=accident, data=form.to_data())
+        except services.PermissionDenied as exc:
+            return HttpResponseForbidden(str(exc))
+        except services.AccidentError as exc:
+            form.add_service_errors(exc.errors)
+        else:
+            messages.success(request, f"已保存事故 {accident.number}")
+            return redirect("accidents:detail", pk=accident.pk)
+    return render(request, "accidents/form.html", {"form": form, "title": f"修改事故 {accident.number}"})

@@ -57,6 +57,11 @@ class CampaignForm(ServiceErrorsMixin, forms.Form):
     def to_data(self) -> CampaignData:
         return CampaignData(**self.cleaned_data)
 
+    @staticmethod
+    def initial_from(campaign: Campaign) -> dict[str, Any]:
+        names = ("name", "parent", "start", "end", "lead_department", "region_code", "description")
+        return {n: getattr(campaign, n) for n in names}
+
 
 class TaskForm(ServiceErrorsMixin, forms.Form):
     number = forms.CharField(label="任务编号", max_length=32)
@@ -76,3 +81,14 @@ class TaskForm(ServiceErrorsMixin, forms.Form):
     @staticmethod
     def initial_from(task: Task) -> dict[str, Any]:
         return {n: getattr(task, n) for n in ("number", "content", "due", "responsible", "completed_on", "progress")}
+
+
+class TaskCompleteForm(forms.Form):
+    """标记完成: the date a roadmap task was done and how it went."""
+
+    completed_on = forms.DateField(label="完成日期", widget=DATE)
+    progress = forms.CharField(label="进展情况", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        bootstrap(self)

@@ -141,9 +141,7 @@ def campaign_create(*, actor: User, data: CampaignData) -> Campaign:
 def campaign_update(*, actor: User, campaign: Campaign, data: CampaignData) -> tuple[Campaign, dict[str, Any]]:
     check_writer(actor)
     # Seeing a campaign (the county's, from a township) is not owning it: writes need its region.
-    if not campaign_queryset(actor).filter(pk=campaign.pk).exists() or not region_in_scope(
-        actor, campaign.region_code
-    ):
+    if not campaign_queryset(actor).filter(pk=campaign.pk).exists() or not region_in_scope(actor, campaign.region_code):
         raise PermissionDenied("该专项行动不在您的管辖范围内")
     errors = campaign_validate(actor, data, campaign)
     if errors:

@@ -93,7 +93,16 @@ class InterviewOut(Schema):
     unit_ids: list[int]
     unit_names: list[str]
     persons: int
+    person_names: str = ""
     reason: str
+    campaign_id: int | None = None
+
+
+class PenaltyIn(Schema):
+    stage: str
+    date: dt.date
+    amount: Decimal | None = None
+    note: str = ""
 
 
 class InterviewIn(Schema):
@@ -153,7 +162,9 @@ def interview_out(i: Interview) -> dict[str, Any]:
         "unit_ids": [u.pk for u in units],
         "unit_names": [u.name for u in units],
         "persons": i.persons,
+        "person_names": i.person_names,
         "reason": i.reason,
+        "campaign_id": i.campaign_id,
     }
 
 
@@ -249,6 +260,43 @@ def actions_document(request: HttpRequest, action_id: int, payload: DocumentIn) 
     return Status(201, document_out(document))
 
 
+@router.post(
+    "/actions/{action_id}/penalty",
+    response={201: PenaltyEventOut, 403: ErrorOut, 422: ErrorOut},
+    summary="记录处罚变更（变更、复议、诉讼、缴纳、强制执行）",
+    description="stage：amended 变更、reconsidered 行政复议、litigated 行政诉讼、paid 缴纳罚款、enforced 强制执行。"
+    "amount 仅变更、复议、诉讼可填，为此后现行的罚款金额。",
+)
+def actions_penalty(request: HttpRequest, action_id: int, payload: PenaltyIn) -> Status:
+    actor = request.auth  # type: ignore[attr-defined]
+    action = _action(request, action_id)
+    if (denied := _forbidden(actor)) is not None:
+        return denied
+    try:
+        event = services.penalty_record(
+            actor=actor,
+            action=action,
+            stage=payload.stage,
+            date=payload.date,
+            amount=payload.amount,
+            note=payload.note,
+        )
+    except services.PermissionDenied as exc:
+        return Status(403, {"detail": str(exc)})
+    except services.EnforcementError as exc:
+        return _rejected(exc)
+    return Status(
+        201,
+        {
+            "stage": event.stage,
+            "stage_label": event.get_stage_display(),
+            "date": event.date,
+            "amount": event.amount,
+            "note": event.note,
+        },
+    )
+
+
 @router.get("/interviews", response=list[InterviewOut], summary="约谈、通报、警示曝光列表")
 def interviews_list(request: HttpRequest, kind: str = "", q: str = "") -> list[dict[str, Any]]:
     return [interview_out(i) for i in selectors.interview_list(request.auth, kind, q)[:MAX_ITEMS]]  # type: ignore[attr-defined]
@@ -277,3 +325,12 @@ def interviews_create(request: HttpRequest, payload: InterviewIn) -> Status:
     except services.EnforcementError as exc:
         return _rejected(exc)
     return Status(201, interview_out(interview))
+
+
+@router.get("/interviews/{interview_id}", response=InterviewOut, summary="约谈、通报、警示曝光详情")
+def interviews_detail(request: HttpRequest, interview_id: int) -> dict[str, Any]:
+    try:
+        interview = selectors.interview_get(request.auth, interview_id)  # type: ignore[attr-defined]
+    except Http404 as exc:
+        raise HttpError(404, "未找到该记录") from exc
+    return interview_out(interview)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django import forms
+from django.urls import reverse
 from django.utils import timezone
 
 from anjian.campaigns.models import Campaign
@@ -68,7 +69,7 @@ class ActionForm(forms.Form):
         self.fields["campaign"].queryset = Campaign.objects.filter(people_q(user))  # type: ignore[attr-defined]
         self.fields["unit"].widget.attrs.update(
             {
-                "hx-get": "",
+                "hx-get": reverse("enforcement:create"),
                 "hx-trigger": "change",
                 "hx-target": "#linked",
                 "hx-select": "#linked",

@@ -27,6 +27,8 @@ from django.db import IntegrityError, transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
+from anjian.campaigns.models import Campaign
+from anjian.campaigns.selectors import campaign_queryset
 from anjian.core import audit, events, uscc
 from anjian.core.models import Counter
 from anjian.core.numbering import next_value
@@ -35,6 +37,7 @@ from anjian.core.text import clean
 from anjian.hazards import services as _services
 from anjian.hazards.models import Hazard, HazardEvent, Level, Source, Status
 from anjian.hazards.selectors import hazard_list
+from anjian.inspections.models import Inspection
 from anjian.ledgers.columns import Choice, Code, Column, Date, Number, Text
 from anjian.ledgers.engine import CREATE, UNCHANGED, UPDATE, Ledger, Planned, Row, RowError
 from anjian.ledgers.registry import register
@@ -86,14 +89,21 @@ COLUMNS: list[Column] = [
     Column("隐患类别", "category", Text(32), width=14, note=f"如 {CATEGORY_EXAMPLES}"),
     Column("发现日期", "found_on", Date(), required=True, width=12, note="不能晚于今天"),
     Column("发现方式", "source", Choice(SOURCES), width=12, note="不填为“检查”"),
-    Column("检查编号", "inspection_ref", Text(64), width=18, note="发现该隐患的检查"),
+    Column(
+        "检查编号",
+        "inspection_ref",
+        Text(64),
+        width=18,
+        export=lambda h: h.inspection_ref or (h.inspection.number if h.inspection_id else ""),
+        note="发现该隐患的检查；系统中已有该编号的检查记录时，须是该单位的检查，隐患随之关联该检查",
+    ),
     Column(
         "专项行动",
         "campaign",
-        Text(64),
+        Text(128),
         width=14,
-        export=lambda h: "",
-        note="专项行动功能尚未启用，请留空（填写则该行报错）",
+        export=lambda h: h.campaign.name if h.campaign_id else "",
+        note="须是系统中已登记、您可见的专项行动名称；关联检查属于某专项行动的，隐患也属于该专项行动",
     ),
     Column(
         "整改期限",
@@ -146,6 +156,8 @@ class ImportedHazard:
     rectified_on: dt.date | None = None
     closed_on: dt.date | None = None
     verifier: Organization | None = None
+    inspection: Inspection | None = None
+    campaign: Campaign | None = None
 
 
 @dataclass
@@ -157,6 +169,8 @@ class _Context:
     hazards: dict[int, int] = field(default_factory=dict)  # existing hazard pk → row
     unflagged_major: list[int] = field(default_factory=list)  # rows of 重大 hazards created without a criterion
     verifiers: dict[str, Organization | None] = field(default_factory=dict)
+    inspections: dict[str, Inspection] = field(default_factory=dict)  # number → inspection in scope
+    campaigns: dict[str, list[Campaign]] = field(default_factory=dict)  # name → visible campaigns
 
     def verifier(self, unit: Unit) -> Organization | None:
         """services._verifier_for, cached: it depends only on the unit's township here."""
@@ -227,6 +241,8 @@ def hazard_import(*, actor: User, data: ImportedHazard) -> Hazard:
             grid_id=unit.grid_id,
             source=data.source,
             inspection_ref=data.inspection_ref,
+            inspection=data.inspection,
+            campaign=data.campaign,
             description=data.description,
             category=data.category,
             level=data.level,
@@ -341,7 +357,8 @@ class HazardLedger(Ledger):
         actor = ctx.actor
         # Existing hazards named by number, and which of them the importer may see.
         numbers = {r.values["number"] for r in rows if r.ok("number") and r.values["number"]}
-        by_number = {h.number: h for h in Hazard.objects.filter(number__in=numbers).select_related("unit")}
+        named = Hazard.objects.filter(number__in=numbers).select_related("unit", "inspection")
+        by_number = {h.number: h for h in named}
         visible = set(
             scoped(actor, Hazard.objects.filter(pk__in=[h.pk for h in by_number.values()])).values_list("pk", flat=True)
         )
@@ -362,6 +379,16 @@ class HazardLedger(Ledger):
                 "pk", flat=True
             )
         )
+
+        # Inspections named by 检查编号 that the importer can see, and campaigns named by 专项行动.
+        refs = {r.values["inspection_ref"] for r in rows if r.ok("inspection_ref") and r.values["inspection_ref"]}
+        if refs:
+            found_inspections = scoped(actor, Inspection.objects.filter(number__in=refs)).select_related("campaign")
+            ctx.inspections.update({i.number: i for i in found_inspections})
+        campaign_names = {r.values["campaign"] for r in rows if r.ok("campaign") and r.values["campaign"]}
+        if campaign_names:
+            for campaign in campaign_queryset(actor).filter(name__in=campaign_names):
+                ctx.campaigns.setdefault(campaign.name, []).append(campaign)
 
         resolved: list[tuple[Row, Hazard | None, Unit | None]] = []
         for row in rows:
@@ -385,7 +412,7 @@ class HazardLedger(Ledger):
         if keys:
             found = Hazard.objects.filter(
                 unit_id__in={k[0] for k in keys}, found_on__in={k[1] for k in keys}
-            ).select_related("unit")
+            ).select_related("unit", "inspection")
             wanted = set(keys)
             for hazard in found:
                 found_key = (hazard.unit_id, hazard.found_on, hazard.description)
@@ -468,17 +495,15 @@ class HazardLedger(Ledger):
 
         if row.ok("description") and len(values["description"]) < MIN_DESCRIPTION:
             row.error(HEADERS["description"], f"请描述隐患（至少{MIN_DESCRIPTION}个字）")
-        if values.get("campaign"):
-            # Campaigns (专项行动) arrive with a later issue; a name cannot be checked yet, and
-            # dropping it silently would lose what the ledger says.
-            row.error(HEADERS["campaign"], "专项行动功能尚未启用，请留空")
+        inspection = self._inspection(ctx, row, unit)
+        campaign = self._campaign(ctx, row, unit)
         dates = self._check_dates(ctx, row)
         if unit is None or dates is None or row.errors:
             return None
         status, deadline = dates
 
         if existing is not None:
-            return self._check_existing(row, existing, unit)
+            return self._check_existing(row, existing, unit, inspection, campaign)
         if not unit.is_active and status != Status.CLOSED:
             row.error(HEADERS["unit"], "该单位已注销，只能导入已销号的隐患")
             return None
@@ -505,8 +530,47 @@ class HazardLedger(Ledger):
                 rectified_on=values.get("rectified_on"),
                 closed_on=values.get("closed_on"),
                 verifier=ctx.verifier(unit),
+                inspection=inspection,
+                # A hazard found by an inspection of a campaign belongs to it anyway (ledgers.md).
+                campaign=campaign or (inspection.campaign if inspection is not None else None),
             ),
         )
+
+    def _inspection(self, ctx: _Context, row: Row, unit: Unit | None) -> Inspection | None:
+        """The inspection a 检查编号 names, when it is one the importer can see (else the text stays text).
+
+        An inspection of another unit is an error: the hazard would be linked to the wrong record.
+        """
+        ref = row.values.get("inspection_ref", "") if row.ok("inspection_ref") else ""
+        inspection = ctx.inspections.get(ref) if ref else None
+        if inspection is None or unit is None:
+            return None
+        if inspection.unit_id != unit.pk:
+            row.error(HEADERS["inspection_ref"], f"检查编号 {ref} 不是该单位的检查记录", "inspection_ref")
+            return None
+        return inspection
+
+    def _campaign(self, ctx: _Context, row: Row, unit: Unit | None) -> Campaign | None:
+        """The visible campaign a 专项行动 cell names; the one nearest the unit when several share the name."""
+        name = row.values.get("campaign", "") if row.ok("campaign") else ""
+        if not name:
+            return None
+        header = HEADERS["campaign"]
+        found = ctx.campaigns.get(name, [])
+        if not found:
+            row.error(header, f"专项行动“{name}”不存在或不在您的管辖范围内，请先登记该专项行动", "campaign")
+            return None
+        if len(found) > 1 and unit is not None:
+            # A township's campaign of that name before the county's: the unit's own region wins.
+            def depth(c: Campaign) -> int:
+                return len(c.region_code.rstrip("0")) if unit.region_code.startswith(c.region_code.rstrip("0")) else -1
+
+            best = max(depth(c) for c in found)
+            found = [c for c in found if depth(c) == best] if best >= 0 else found
+        if len(found) > 1:
+            row.error(header, f"有{len(found)}个名为“{name}”的专项行动，无法确定是哪一个", "campaign")
+            return None
+        return found[0]
 
     def _check_dates(self, ctx: _Context, row: Row) -> tuple[str, dt.date] | None:
         """The row's state and deadline after the date rules, or None (errors added)."""
@@ -558,7 +622,14 @@ class HazardLedger(Ledger):
             return None
         return str(status), deadline
 
-    def _check_existing(self, row: Row, existing: Hazard, unit: Unit) -> Planned | None:
+    def _check_existing(
+        self,
+        row: Row,
+        existing: Hazard,
+        unit: Unit,
+        inspection: Inspection | None = None,
+        campaign: Campaign | None = None,
+    ) -> Planned | None:
         values = row.values
         if unit.pk != existing.unit_id:
             row.error(HEADERS["unit"], f"与系统中该隐患的单位（{existing.unit.name}）不符，单位不能通过导入修改")
@@ -591,6 +662,19 @@ class HazardLedger(Ledger):
                 continue  # an empty 发现方式 means "not given", not "检查"
             if getattr(existing, name) != value:
                 changes[name] = value
+        # Links by id (the event records ids): a 检查编号 that names a known inspection links it; an
+        # empty 专项行动 cell keeps the hazard's campaign.
+        linked = existing.inspection.number if existing.inspection_id else ""  # type: ignore[union-attr]
+        if changes.get("inspection_ref") and changes["inspection_ref"] == linked and not existing.inspection_ref:
+            del changes["inspection_ref"]  # the export writes the linked inspection's number
+        if inspection is not None and existing.inspection_id != inspection.pk:
+            changes["inspection_id"] = inspection.pk
+        elif inspection is None and "inspection_ref" in values and linked and values["inspection_ref"] != linked:
+            changes["inspection_id"] = None
+        if campaign is None and inspection is not None and existing.campaign_id is None:
+            campaign = inspection.campaign
+        if campaign is not None and existing.campaign_id != campaign.pk:
+            changes["campaign_id"] = campaign.pk
         if not changes:
             return Planned(row.number, UNCHANGED)
         return Planned(row.number, UPDATE, (existing, changes))
@@ -618,7 +702,8 @@ class HazardLedger(Ledger):
         from anjian.hazards.filters import filters_from_params
 
         assert user is not None
-        return hazard_list(user, filters_from_params(params)).order_by("found_on", "id").iterator(chunk_size=2000)
+        qs = hazard_list(user, filters_from_params(params)).select_related("inspection", "campaign")
+        return qs.order_by("found_on", "id").iterator(chunk_size=2000)
 
     def example(self, user: User | None) -> dict[str, Any]:
         today = timezone.localdate()

@@ -10,7 +10,7 @@ from anjian.campaigns.forms import DATE, ServiceErrorsMixin, region_choices
 from anjian.campaigns.models import Campaign
 from anjian.campaigns.selectors import campaign_queryset
 from anjian.core.scope import scoped
-from anjian.outreach.models import ActivityKind
+from anjian.outreach.models import Activity, ActivityKind
 from anjian.outreach.services import ActivityData
 from anjian.units.models import Unit
 from anjian.web.forms import bootstrap
@@ -39,3 +39,10 @@ class ActivityForm(ServiceErrorsMixin, forms.Form):
 
     def to_data(self) -> ActivityData:
         return ActivityData(**self.cleaned_data)
+
+    @staticmethod
+    def initial_from(activity: Activity) -> dict[str, Any]:
+        names = [n for n in ActivityForm.base_fields if n != "region_code"]
+        initial = {n: getattr(activity, n) for n in names}
+        initial["region_code"] = "" if activity.unit_id else activity.region_code
+        return initial

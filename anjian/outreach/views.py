@@ -1,4 +1,4 @@
-"""Outreach register pages: list, detail, create."""
+"""Outreach register pages: list, detail, create, edit."""
 
 from __future__ import annotations
 
@@ -38,7 +38,12 @@ def activity_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return render(request, "outreach/detail.html", {"activity": selectors.activity_get(_user(request), pk)})
+    user = _user(request)
+    return render(
+        request,
+        "outreach/detail.html",
+        {"activity": selectors.activity_get(user, pk), "can_edit": user.role in UNIT_EDITORS},
+    )
 
 
 @login_required
@@ -56,3 +61,23 @@ def activity_create(request: HttpRequest) -> HttpResponse:
             messages.success(request, f"已登记宣教活动 {activity.number}")
             return redirect("outreach:detail", pk=activity.pk)
     return render(request, "outreach/form.html", {"form": form, "title": "登记宣教活动"})
+
+
+@login_required
+def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    activity = selectors.activity_get(user, pk)
+    if user.role not in UNIT_EDITORS:
+        return HttpResponseForbidden(f"{user.get_role_display()}无权修改宣教活动")
+    form = ActivityForm(request.POST or None, user=user, initial=ActivityForm.initial_from(activity))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.activity_update(actor=user, activity=activity, data=form.to_data())
+        except services.PermissionDenied as exc:
+            return HttpResponseForbidden(str(exc))
+        except services.OutreachError as exc:
+            form.add_service_errors(exc.errors)
+        else:
+            messages.success(request, f"已保存宣教活动 {activity.number}")
+            return redirect("outreach:detail", pk=activity.pk)
+    return render(request, "outreach/form.html", {"form": form, "title": f"修改宣教活动 {activity.number}"})
