@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import Http404, HttpRequest
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 from ninja.responses import Status
 
@@ -90,8 +90,9 @@ class InterviewOut(Schema):
     kind: str
     kind_label: str
     date: dt.date
-    unit_ids: list[int]
+    unit_ids: list[int] = Field(description="被约谈（通报、曝光）的单位中调用者管辖范围内的")
     unit_names: list[str]
+    other_units: int = Field(0, description="涉及的其他单位（不在调用者管辖范围内）数量")
     persons: int
     person_names: str = ""
     reason: str
@@ -151,8 +152,11 @@ def action_out(a: EnforcementAction, detail: bool = False) -> dict[str, Any]:
     return out
 
 
-def interview_out(i: Interview) -> dict[str, Any]:
-    units = list(i.units.all())
+def interview_out(i: Interview, visible: set[int] | None = None) -> dict[str, Any]:
+    """An interview as the API shows it; named units outside the caller's scope are left out
+    (an interview may also name units of another township), with their number."""
+    named = list(i.units.all())
+    units = [u for u in named if visible is None or u.pk in visible]
     return {
         "id": i.pk,
         "number": i.number,
@@ -161,11 +165,18 @@ def interview_out(i: Interview) -> dict[str, Any]:
         "date": i.date,
         "unit_ids": [u.pk for u in units],
         "unit_names": [u.name for u in units],
+        "other_units": len(named) - len(units),
         "persons": i.persons,
         "person_names": i.person_names,
         "reason": i.reason,
         "campaign_id": i.campaign_id,
     }
+
+
+def _visible_units(actor: Any, interviews: list[Interview]) -> set[int]:
+    """Which of the units these interviews name the caller may see (one query)."""
+    ids = {u.pk for i in interviews for u in i.units.all()}
+    return set(scoped(actor, Unit.objects.filter(pk__in=ids)).values_list("pk", flat=True))
 
 
 def _rejected(exc: services.EnforcementError) -> Status:
@@ -299,7 +310,9 @@ def actions_penalty(request: HttpRequest, action_id: int, payload: PenaltyIn) ->
 
 @router.get("/interviews", response=list[InterviewOut], summary="约谈、通报、警示曝光列表")
 def interviews_list(request: HttpRequest, kind: str = "", q: str = "") -> list[dict[str, Any]]:
-    return [interview_out(i) for i in selectors.interview_list(request.auth, kind, q)[:MAX_ITEMS]]  # type: ignore[attr-defined]
+    items = list(selectors.interview_list(request.auth, kind, q)[:MAX_ITEMS])  # type: ignore[attr-defined]
+    visible = _visible_units(request.auth, items)  # type: ignore[attr-defined]
+    return [interview_out(i, visible) for i in items]
 
 
 @router.post(
@@ -324,7 +337,7 @@ def interviews_create(request: HttpRequest, payload: InterviewIn) -> Status:
         return Status(403, {"detail": str(exc)})
     except services.EnforcementError as exc:
         return _rejected(exc)
-    return Status(201, interview_out(interview))
+    return Status(201, interview_out(interview, _visible_units(actor, [interview])))
 
 
 @router.get("/interviews/{interview_id}", response=InterviewOut, summary="约谈、通报、警示曝光详情")
@@ -333,4 +346,4 @@ def interviews_detail(request: HttpRequest, interview_id: int) -> dict[str, Any]
         interview = selectors.interview_get(request.auth, interview_id)  # type: ignore[attr-defined]
     except Http404 as exc:
         raise HttpError(404, "未找到该记录") from exc
-    return interview_out(interview)
+    return interview_out(interview, _visible_units(request.auth, [interview]))  # type: ignore[attr-defined]

@@ -79,6 +79,12 @@ def test_interview_detail_api(county: Any, api_as: Any) -> None:  # noqa: F811
     assert status == 200, body
     assert body["number"] == interview.number and body["kind_label"] == "通报"
     assert body["person_names"] == "王五" and body["reason"] == "隐患整改不力"
-    assert api_as("township_b").get(url)[0] == 200
+    # A township sees the interview, and only the named units of its own township.
+    assert body["unit_names"] == ["平江县汇丰化工有限公司"] and body["other_units"] == 1
+    status, body_b = api_as("township_b").get(url)
+    assert status == 200 and body_b["unit_names"] == ["三市镇花炮批发部"] and body_b["other_units"] == 1
+    listed = api_as("township").get("/api/v1/enforcement/interviews")[1]
+    assert [i["unit_names"] for i in listed] == [["平江县汇丰化工有限公司"]]
+    assert api_as("county_admin").get(url)[1]["other_units"] == 0
     assert api_as("other_county_admin").get(url)[0] == 404
     assert api_as("county_admin").get("/api/v1/enforcement/interviews/999999")[0] == 404
