@@ -20,6 +20,7 @@ from anjian.core import uscc
 from anjian.core.scope import scope_q, scoped
 from anjian.core.text import clean
 from anjian.enforcement import services
+from anjian.enforcement.filters import action_filters, filtered_actions
 from anjian.enforcement.models import ActionKind, EnforcementAction, Interview, InterviewKind
 from anjian.enforcement.selectors import action_list, interview_list
 from anjian.inspections.models import Inspection
@@ -235,7 +236,8 @@ class EnforcementLedger(Ledger):
 
     def export_objects(self, user: User | None, params: dict[str, Any]) -> Iterable[Any]:
         assert user is not None
-        return action_list(user).select_related("inspection", "campaign").order_by("date", "id")
+        # The list page's filters (kind, dates, unit, campaign, search): "导出台账" exports what is shown.
+        return filtered_actions(user, action_filters(params)).select_related("inspection").order_by("date", "id")
 
     def example(self, user: User | None) -> dict[str, Any]:
         return {

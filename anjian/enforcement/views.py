@@ -14,7 +14,6 @@ from urllib.parse import quote
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -24,6 +23,7 @@ from anjian.core.scope import scoped
 from anjian.core.text import clean
 from anjian.enforcement import selectors, services
 from anjian.enforcement.documents import document_issue
+from anjian.enforcement.filters import action_filters, filtered_actions
 from anjian.enforcement.forms import ActionForm, InterviewForm, PenaltyForm
 from anjian.enforcement.models import ActionKind, DocumentType, EnforcementAction, InterviewKind, PenaltyStage
 from anjian.inspections.models import Inspection
@@ -88,36 +88,11 @@ def allowed_documents(action: EnforcementAction) -> list[tuple[str, str]]:
 # --- actions ------------------------------------------------------------------------------------
 
 
-def _action_filters(params: Any) -> dict[str, Any]:
-    kind = str(params.get("kind") or "")
-    return {
-        "q": clean(str(params.get("q") or "")),
-        "kind": kind if kind in ActionKind.values else "",
-        "date_from": _date(params.get("from")),
-        "date_to": _date(params.get("to")),
-        "unit": _int(params.get("unit")),
-        "campaign": _int(params.get("campaign")),
-    }
-
-
-def _filtered_actions(user: User, f: dict[str, Any]) -> QuerySet[EnforcementAction]:
-    qs = selectors.action_list(user, selectors.ActionFilters(q=f["q"], kind=f["kind"]))
-    if f["date_from"]:
-        qs = qs.filter(date__gte=f["date_from"])
-    if f["date_to"]:
-        qs = qs.filter(date__lte=f["date_to"])
-    if f["unit"]:
-        qs = qs.filter(unit_id=f["unit"])
-    if f["campaign"]:
-        qs = qs.filter(campaign_id=f["campaign"])
-    return qs.select_related("campaign")
-
-
 @login_required
 def action_list(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    filters = _action_filters(request.GET)
-    page = Paginator(_filtered_actions(user, filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    filters = action_filters(request.GET)
+    page = Paginator(filtered_actions(user, filters), PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     unit = scoped(user, Unit.objects.filter(pk=filters["unit"])).first() if filters["unit"] else None

@@ -88,3 +88,16 @@ def test_interview_detail_api(county: Any, api_as: Any) -> None:  # noqa: F811
     assert api_as("county_admin").get(url)[1]["other_units"] == 0
     assert api_as("other_county_admin").get(url)[0] == 404
     assert api_as("county_admin").get("/api/v1/enforcement/interviews/999999")[0] == 404
+
+
+def test_ledger_export_follows_the_list_filters(county: Any) -> None:
+    from anjian.enforcement.ledger import EnforcementLedger
+
+    fined = penalty(county)
+    action_create(
+        actor=county.users["county_admin"],
+        data=ActionData(unit=county.units["chem_a"], kind=ActionKind.ORDER_RECTIFY, date=DAY),
+    )
+    admin = county.users["county_admin"]
+    assert list(EnforcementLedger().export_objects(admin, {"kind": "penalty"})) == [fined]
+    assert len(list(EnforcementLedger().export_objects(admin, {}))) == 2
