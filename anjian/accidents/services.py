@@ -14,13 +14,11 @@ from typing import TYPE_CHECKING, Any
 from django.db import IntegrityError, transaction
 
 from anjian.accidents.models import Accident, Category, Investigation
-from anjian.accounts.roles import UNIT_EDITORS, Role
-from anjian.campaigns.services import region_in_scope
+from anjian.accounts.roles import UNIT_EDITORS
 from anjian.core import audit
-from anjian.core.scope import scope_q
 from anjian.core.text import clean
-from anjian.regions.models import Division
 from anjian.units.models import Unit
+from anjian.units.services import locate
 
 if TYPE_CHECKING:
     from anjian.accounts.models import User
@@ -65,10 +63,6 @@ class AccidentData:
     investigation: str = Investigation.PENDING
 
 
-def unit_visible(actor: User, unit: Unit) -> bool:
-    return Unit.objects.filter(scope_q(actor, Unit.SCOPE), pk=unit.pk).exists()
-
-
 def accident_validate(actor: User, data: AccidentData, instance: Accident | None) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
 
@@ -92,23 +86,7 @@ def accident_validate(actor: User, data: AccidentData, instance: Accident | None
             add(name, "人数不能为负")
     if data.direct_loss is None or data.direct_loss < 0:
         add("direct_loss", "直接经济损失不能为负")
-    if data.unit is not None:
-        if not unit_visible(actor, data.unit):
-            add("unit", "该单位不在您的管辖范围内")
-        else:
-            data.region_code = data.unit.region_code
-    else:
-        data.region_code = (data.region_code or "").strip()
-        if not data.region_code:
-            add("region_code", "未指明单位时须填写所属区划")
-        else:
-            data.region_code = data.region_code.ljust(12, "0")
-            if not Division.objects.filter(code=data.region_code).exists():
-                add("region_code", f"区划代码 {data.region_code} 不存在")
-            elif not region_in_scope(actor, data.region_code):
-                add("region_code", "该区划不在您的管辖范围内")
-            elif actor.role == Role.DEPARTMENT:
-                add("unit", "部门监管员登记事故须指明单位（按行业监管）")
+    data.region_code = locate(actor, data.unit, data.region_code, add, what="事故")
     if errors:
         return errors
     others = Accident.objects.exclude(pk=instance.pk) if instance is not None else Accident.objects.all()

@@ -14,11 +14,11 @@ from typing import TYPE_CHECKING, Any
 from django.db import IntegrityError, transaction
 
 from anjian.accounts.models import Organization, OrgKind
-from anjian.accounts.roles import UNIT_EDITORS, Role
+from anjian.accounts.roles import UNIT_EDITORS
 from anjian.campaigns.models import Campaign, Task
 from anjian.campaigns.selectors import campaign_queryset, task_queryset
 from anjian.core import audit
-from anjian.core.scope import region_prefix
+from anjian.core.scope import region_in_scope
 from anjian.core.text import clean
 from anjian.regions.models import Division
 
@@ -45,14 +45,6 @@ class PermissionDenied(Exception):
 def check_writer(actor: User) -> None:
     if actor.role not in WRITERS:
         raise PermissionDenied(f"{actor.get_role_display()}无权登记专项行动")
-
-
-def region_in_scope(actor: User, region_code: str) -> bool:
-    """Whether a record located in ``region_code`` falls inside the actor's jurisdiction."""
-    if actor.role == Role.SYSADMIN and actor.org_id is None:
-        return True
-    prefix = region_prefix(actor)
-    return prefix is not None and region_code.startswith(prefix)
 
 
 @dataclass

@@ -53,6 +53,18 @@ def region_prefix(user: User) -> str | None:
     return user.org.region_prefix  # type: ignore[union-attr]
 
 
+def region_in_scope(user: User, region_code: str) -> bool:
+    """Whether a record located in ``region_code`` lies in the user's own jurisdiction.
+
+    The rule for writes: a record is registered only inside one's own region (reading may reach
+    further, e.g. ``ScopePaths.ancestors``).
+    """
+    if user.role == Role.SYSADMIN and user.org_id is None:
+        return True
+    prefix = region_prefix(user)
+    return prefix is not None and region_code.startswith(prefix)
+
+
 def scope_q(user: User, paths: ScopePaths) -> Q:
     """The filter for what ``user`` may see of a model with these ``paths``."""
     if not user.is_authenticated or not user.is_active:

@@ -23,9 +23,10 @@ from django.utils import timezone
 from anjian.core import audit
 from anjian.core.numbering import next_value
 from anjian.enforcement.models import ActionKind, Document, DocumentType, EnforcementAction
-from anjian.enforcement.services import EnforcementError, check_enforcer, unit_visible
+from anjian.enforcement.services import EnforcementError, check_enforcer
 from anjian.hazards.models import Hazard, Level, Status
 from anjian.regions.models import Division
+from anjian.units.selectors import unit_visible
 
 if TYPE_CHECKING:
     from anjian.accounts.models import Organization, User

@@ -28,6 +28,7 @@ from anjian.enforcement.models import (
 )
 from anjian.hazards.models import Hazard, Status
 from anjian.units.models import Unit
+from anjian.units.selectors import unit_visible
 
 if TYPE_CHECKING:
     from anjian.accounts.models import User
@@ -59,10 +60,6 @@ class PermissionDenied(Exception):
 def check_enforcer(actor: User) -> None:
     if actor.role not in ENFORCERS:
         raise PermissionDenied(f"{actor.get_role_display()}无权办理执法事项")
-
-
-def unit_visible(actor: User, unit: Unit) -> bool:
-    return Unit.objects.filter(scope_q(actor, Unit.SCOPE), pk=unit.pk).exists()
 
 
 @dataclass

@@ -11,8 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from anjian.campaigns.services import region_in_scope
-from anjian.core.scope import scoped
+from anjian.core.scope import region_in_scope, scoped
 from anjian.ledgers.engine import Ledger, Planned, Row, RowError
 from anjian.regions.models import Division
 from anjian.units.models import Unit

@@ -12,18 +12,16 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
 
-from anjian.accidents.services import unit_visible
 from anjian.accounts.models import Organization
-from anjian.accounts.roles import UNIT_EDITORS, Role
+from anjian.accounts.roles import UNIT_EDITORS
 from anjian.campaigns.models import Campaign
 from anjian.campaigns.selectors import campaign_queryset
-from anjian.campaigns.services import region_in_scope
 from anjian.core import audit
 from anjian.core.scope import scoped
 from anjian.core.text import clean
 from anjian.outreach.models import Activity, ActivityKind
-from anjian.regions.models import Division
 from anjian.units.models import Unit
+from anjian.units.services import locate
 
 if TYPE_CHECKING:
     from anjian.accounts.models import User
@@ -74,23 +72,7 @@ def activity_validate(actor: User, data: ActivityData, instance: Activity | None
             add(name, "不能为负")
     if data.campaign is not None and not campaign_queryset(actor).filter(pk=data.campaign.pk).exists():
         add("campaign", "该专项行动不在您的管辖范围内")
-    if data.unit is not None:
-        if not unit_visible(actor, data.unit):
-            add("unit", "该单位不在您的管辖范围内")
-        else:
-            data.region_code = data.unit.region_code
-    else:
-        data.region_code = (data.region_code or "").strip()
-        if not data.region_code:
-            add("region_code", "未指明单位时须填写所属区划")
-        else:
-            data.region_code = data.region_code.ljust(12, "0")
-            if not Division.objects.filter(code=data.region_code).exists():
-                add("region_code", f"区划代码 {data.region_code} 不存在")
-            elif not region_in_scope(actor, data.region_code):
-                add("region_code", "该区划不在您的管辖范围内")
-            elif actor.role == Role.DEPARTMENT:
-                add("unit", "部门监管员登记宣教活动须指明单位（按行业监管）")
+    data.region_code = locate(actor, data.unit, data.region_code, add, what="宣教活动")
     if errors:
         return errors
     others = Activity.objects.exclude(pk=instance.pk) if instance is not None else Activity.objects.all()

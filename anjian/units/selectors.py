@@ -50,6 +50,11 @@ def search_q(text: str) -> Q:
     return q
 
 
+def unit_visible(user: User, unit: Unit) -> bool:
+    """Whether ``unit`` is in the user's scope (for services that take a unit from a caller)."""
+    return unit_queryset(user).filter(pk=unit.pk).exists()
+
+
 def unit_list(user: User, filters: UnitFilters | None = None) -> QuerySet[Unit]:
     f = filters or UnitFilters()
     qs = unit_queryset(user)

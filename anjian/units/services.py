@@ -7,6 +7,7 @@ transaction and leaves an audit record with actor, time and source address.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
@@ -149,6 +150,38 @@ def unit_in_scope(actor: User, probe: Unit) -> bool:
     if role == Role.DEPARTMENT:
         return actor.org.sectors.filter(pk=probe.sector_id).exists()  # type: ignore[union-attr]
     return role in (Role.COUNTY_ADMIN, Role.TOWNSHIP, Role.SYSADMIN)
+
+
+def locate(
+    actor: User, unit: Unit | None, region_code: str, add: Callable[[str, str], None], *, what: str
+) -> str:
+    """Where a record that may name a unit lies (an accident, an outreach activity).
+
+    With a unit, the unit's region (indicators.md: a figure is counted where the unit is); without
+    one, the region given, which must exist and lie in the actor's own jurisdiction. A department
+    is scoped by sector, so it must name a unit (otherwise it could not see its own record).
+    Errors go through ``add(field, message)``; ``what`` names the record in them.
+    """
+    from anjian.core.scope import region_in_scope
+    from anjian.units.selectors import unit_visible
+
+    if unit is not None:
+        if not unit_visible(actor, unit):
+            add("unit", "该单位不在您的管辖范围内")
+            return region_code
+        return unit.region_code
+    code = (region_code or "").strip()
+    if not code:
+        add("region_code", "未指明单位时须填写所属区划")
+        return code
+    code = code.ljust(12, "0")
+    if not Division.objects.filter(code=code).exists():
+        add("region_code", f"区划代码 {code} 不存在")
+    elif not region_in_scope(actor, code):
+        add("region_code", "该区划不在您的管辖范围内")
+    elif actor.role == Role.DEPARTMENT:
+        add("unit", f"部门监管员登记{what}须指明单位（按行业监管）")
+    return code
 
 
 def default_department(sector: Sector, region_code: str) -> Organization | None:
