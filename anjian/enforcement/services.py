@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.db import transaction
+from django.db.models import QuerySet
 
 from anjian.accounts.roles import Role
 from anjian.core import audit
@@ -237,15 +238,20 @@ def penalty_record(
     return event
 
 
-def inspection_case_closable(inspection: Inspection) -> bool:
-    """An inspection's case is closed only when every hazard it found is closed (验收销号).
+def inspection_open_hazards(inspection: Inspection) -> QuerySet[Hazard]:
+    """The hazards an inspection found that are not closed yet.
 
     A hazard belongs to the inspection through its link or, for ledger imports, its 检查编号.
     """
     hazards = Hazard.objects.filter(inspection=inspection) | Hazard.objects.filter(
         inspection__isnull=True, inspection_ref=inspection.number, unit_id=inspection.unit_id
     )
-    return not hazards.exclude(status=Status.CLOSED).exists()
+    return hazards.exclude(status=Status.CLOSED)
+
+
+def inspection_case_closable(inspection: Inspection) -> bool:
+    """An inspection's case is closed only when every hazard it found is closed (验收销号)."""
+    return not inspection_open_hazards(inspection).exists()
 
 
 # --- interviews, notices, exposure (约谈、通报、警示曝光) -------------------------------------

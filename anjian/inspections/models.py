@@ -189,6 +189,16 @@ class Inspection(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # 结案: only once every hazard the inspection found is closed (issue 4, point 4).
+    case_closed_on = models.DateField("结案日期", null=True, blank=True, db_index=True)
+    case_closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="结案人",
+    )
 
     SCOPE = ScopePaths(
         region="region_code", unit="unit_id", sector="sector_id", grid="grid_id", expert="experts__user_id"
@@ -237,10 +247,23 @@ class Attachment(models.Model):
     content_type = models.CharField(max_length=64)
     size = models.PositiveIntegerField()
     sha256 = models.CharField(max_length=64, db_index=True)
+    # From the photo's EXIF, kept by ``anjian.hazards.photos.evidence_from_upload``.
+    lat = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    lng = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    taken_at = models.DateTimeField(null=True, blank=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+        verbose_name = "检查附件"
+        verbose_name_plural = "检查附件"
+
     def __str__(self) -> str:
         return self.name or self.sha256[:12]
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type.startswith("image/")

@@ -8,9 +8,10 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
+from django.http import Http404
 
 from anjian.core.scope import get_in_scope, scoped
-from anjian.inspections.models import Checklist, Inspection, InspectionGroup, Person
+from anjian.inspections.models import Attachment, Checklist, Inspection, InspectionGroup, Person
 from anjian.inspections.services import people_q
 
 if TYPE_CHECKING:
@@ -25,6 +26,10 @@ class InspectionFilters:
     group: int | None = None
     unit: int | None = None
     campaign: int | None = None
+    case: str = ""  # "closed" 已结案, "open" 未结案, "" all
+
+
+CASE_CHOICES = [("closed", "已结案"), ("open", "未结案")]
 
 
 def _date(raw: Any) -> dt.date | None:
@@ -50,6 +55,7 @@ def filters_from_params(params: Any) -> InspectionFilters:
         group=_int(params.get("group")),
         unit=_int(params.get("unit")),
         campaign=_int(params.get("campaign")),
+        case=str(params.get("case") or "") if params.get("case") in ("closed", "open") else "",
     )
 
 
@@ -68,13 +74,26 @@ def inspection_list(user: User, filters: InspectionFilters | None = None) -> Que
         qs = qs.filter(unit_id=f.unit)
     if f.campaign:
         qs = qs.filter(campaign_id=f.campaign)
+    if f.case:
+        qs = qs.filter(case_closed_on__isnull=f.case == "open")
     return qs.select_related("unit", "group", "campaign")
 
 
 def inspection_get(user: User, pk: int | str) -> Inspection:
     """One inspection in the user's scope, or Http404."""
-    qs = Inspection.objects.select_related("unit", "group", "campaign", "checklist", "follows", "created_by")
+    qs = Inspection.objects.select_related(
+        "unit", "group", "campaign", "checklist", "follows", "created_by", "case_closed_by"
+    )
     return get_in_scope(user, qs, pk=pk)
+
+
+def attachment_get(user: User, inspection_pk: int | str, attachment_pk: int | str) -> Attachment:
+    """One file of an inspection in the user's scope, or Http404."""
+    inspection = inspection_get(user, inspection_pk)
+    item = inspection.attachments.filter(pk=attachment_pk).first()
+    if item is None:
+        raise Http404("未找到该文件")
+    return item
 
 
 def person_list(user: User, kind: str = "") -> QuerySet[Person]:

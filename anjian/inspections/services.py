@@ -7,6 +7,8 @@ runs in one transaction and leaves an audit record.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -19,8 +21,10 @@ from anjian.core import audit
 from anjian.core.numbering import next_value
 from anjian.core.scope import ScopePaths, region_prefix, scope_q
 from anjian.core.text import clean
-from anjian.hazards.models import Level, Source
+from anjian.hazards.models import Hazard, Level, Source
+from anjian.hazards.services import MAX_PHOTOS, Evidence, HazardError
 from anjian.inspections.models import (
+    Attachment,
     Checklist,
     ChecklistItem,
     ExpertLevel,
@@ -35,9 +39,11 @@ from anjian.inspections.models import (
 from anjian.units.models import Unit
 
 if TYPE_CHECKING:
+    from django.core.files.uploadedfile import UploadedFile
+
     from anjian.accounts.models import Organization, User
     from anjian.campaigns.models import Campaign
-    from anjian.hazards.models import Hazard, MajorCriterion
+    from anjian.hazards.models import MajorCriterion
     from anjian.units.models import Sector
 
 # Who records inspections, groups and people: the offices that go out (not experts, who take
@@ -453,4 +459,115 @@ def inspection_sign(*, actor: User, inspection: Inspection, signatory: str) -> I
         inspection.signed_at = timezone.now()
         inspection.save(update_fields=["unit_signatory", "signed_at"])
         audit.record(actor=actor, action="inspection.sign", obj=inspection, changes={"signatory": signatory})
+    return inspection
+
+
+# --- photos and documents (照片、签字材料) --------------------------------------------------------
+
+
+def _evidence(files: Sequence[UploadedFile | Evidence]) -> list[Evidence]:
+    """Uploads → Evidence through the hazards' reader: type from the bytes, photos re-encoded, GPS kept."""
+    from anjian.hazards.photos import evidence_from_upload
+
+    out: list[Evidence] = []
+    errors: list[str] = []
+    for f in files:
+        if isinstance(f, Evidence):
+            out.append(f)
+            continue
+        try:
+            out.append(evidence_from_upload(f, field="files"))
+        except HazardError as exc:
+            errors.extend(m for ms in exc.errors.values() for m in ms)
+    if errors:
+        raise InspectionError({"files": errors})
+    return out
+
+
+def _suffix(content_type: str) -> str:
+    return {"image/jpeg": ".jpg", "image/png": ".png", "application/pdf": ".pdf"}.get(content_type, ".bin")
+
+
+def inspection_attach(
+    *, actor: User, inspection: Inspection, files: Sequence[UploadedFile | Evidence]
+) -> list[Attachment]:
+    """Photos and signed records of an inspection, each stored with the SHA-256 of its stored bytes.
+
+    Photos are re-encoded by ``anjian.hazards.photos.evidence_from_upload`` (metadata dropped, the
+    GPS position kept); PDF files are kept as they are. Nothing is stored if any file is refused.
+    """
+    from django.core.files.base import ContentFile
+
+    _writable(actor, inspection)
+    if not files:
+        raise InspectionError({"files": ["请选择要上传的照片或文件"]})
+    if len(files) > MAX_PHOTOS:
+        raise InspectionError({"files": [f"一次最多上传{MAX_PHOTOS}个文件"]})
+    evidence = _evidence(files)
+    saved: list[Attachment] = []
+    with transaction.atomic():
+        for ev in evidence:
+            sha = hashlib.sha256(ev.content).hexdigest()
+            item = Attachment(
+                inspection=inspection,
+                name=ev.name[:200],
+                content_type=ev.content_type,
+                size=len(ev.content),
+                sha256=sha,
+                lat=ev.lat,
+                lng=ev.lng,
+                taken_at=ev.taken_at,
+                uploaded_by=actor,
+            )
+            item.file.save(f"{sha[:16]}{_suffix(ev.content_type)}", ContentFile(ev.content), save=False)
+            item.save()
+            saved.append(item)
+        audit.record(
+            actor=actor,
+            action="inspection.attach",
+            obj=inspection,
+            changes={"files": [{"id": a.pk, "name": a.name, "sha256": a.sha256, "size": a.size} for a in saved]},
+        )
+    return saved
+
+
+# --- case closure (结案) ----------------------------------------------------------------------
+
+
+def open_hazards(inspection: Inspection) -> int:
+    """How many hazards the inspection found are not closed yet (the enforcement rule's own query)."""
+    from anjian.enforcement.services import inspection_open_hazards
+
+    return inspection_open_hazards(inspection).count()
+
+
+def case_close_refusal(inspection: Inspection) -> str | None:
+    """Why the case cannot be closed now (Chinese), or None when it can."""
+    from anjian.enforcement.services import inspection_case_closable
+
+    if inspection.case_closed_on is not None:
+        return f"该检查已于{inspection.case_closed_on:%Y-%m-%d}结案"
+    if not inspection_case_closable(inspection):
+        count = open_hazards(inspection)
+        return f"本次检查发现的隐患尚有{count}项未销号，全部销号后才能结案"
+    return None
+
+
+def inspection_close_case(*, actor: User, inspection: Inspection) -> Inspection:
+    """结案: allowed only when every hazard the inspection found is closed."""
+    _writable(actor, inspection)
+    with transaction.atomic():
+        inspection = Inspection.objects.select_for_update().get(pk=inspection.pk)
+        reason = case_close_refusal(inspection)
+        if reason:
+            raise InspectionError({"__all__": [reason]})
+        inspection.case_closed_on = timezone.localdate()
+        inspection.case_closed_by = actor
+        inspection.save(update_fields=["case_closed_on", "case_closed_by"])
+        audit.record(
+            actor=actor,
+            action="inspection.close_case",
+            obj=inspection,
+            changes={"case_closed_on": inspection.case_closed_on.isoformat()},
+        )
     return inspection

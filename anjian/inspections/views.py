@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING, Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from anjian.campaigns.models import Campaign
 from anjian.hazards.models import MajorCriterion
@@ -48,6 +48,7 @@ def inspection_list(request: HttpRequest) -> HttpResponse:
         "kinds": InspectionKind.choices,
         "groups": selectors.group_list(user),
         "campaigns": Campaign.objects.filter(services.people_q(user)),
+        "cases": selectors.CASE_CHOICES,
         "can_edit": user.role in services.CREATORS,
     }
     return render(request, "inspections/list.html", context)
@@ -72,8 +73,65 @@ def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "follow_ups": selectors.inspection_list(user).filter(follows=inspection),
         "criteria": MajorCriterion.objects.all(),
         "can_edit": user.role in services.CREATORS,
+        "attachments": inspection.attachments.all(),
+        "close_refusal": services.case_close_refusal(inspection),
     }
     return render(request, "inspections/detail.html", context)
+
+
+@login_required
+@require_POST
+def inspection_attach(request: HttpRequest, pk: int) -> HttpResponse:
+    """照片、签字材料: several files at once, from the camera or the gallery."""
+    inspection = selectors.inspection_get(_user(request), pk)
+    try:
+        saved = services.inspection_attach(
+            actor=_user(request), inspection=inspection, files=request.FILES.getlist("files")
+        )
+    except services.PermissionDenied as exc:
+        return HttpResponseForbidden(str(exc))
+    except services.InspectionError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"已上传{len(saved)}个文件")
+    return redirect("inspections:detail", inspection.pk)
+
+
+@login_required
+@require_GET
+def attachment(request: HttpRequest, pk: int, attachment_pk: int) -> FileResponse:
+    """One stored file, streamed only to someone who may see its inspection (never from MEDIA_URL)."""
+    item = selectors.attachment_get(_user(request), pk, attachment_pk)
+    try:
+        handle = item.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404("文件不存在") from exc
+    response = FileResponse(
+        handle,
+        content_type=item.content_type,
+        as_attachment=not item.is_image,
+        filename=item.name or item.sha256[:12],
+    )
+    response["Cache-Control"] = "private, max-age=86400, immutable"  # the content never changes (its hash)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["X-Content-SHA256"] = item.sha256
+    return response
+
+
+@login_required
+@require_POST
+def inspection_close(request: HttpRequest, pk: int) -> HttpResponse:
+    """结案: only once every hazard the inspection found is closed."""
+    inspection = selectors.inspection_get(_user(request), pk)
+    try:
+        services.inspection_close_case(actor=_user(request), inspection=inspection)
+    except services.PermissionDenied as exc:
+        return HttpResponseForbidden(str(exc))
+    except services.InspectionError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "已结案")
+    return redirect("inspections:detail", inspection.pk)
 
 
 @login_required
