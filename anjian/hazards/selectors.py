@@ -84,7 +84,9 @@ def hazard_list(user: User, filters: HazardFilters | None = None) -> QuerySet[Ha
 def hazard_get(user: User, pk: int | str) -> Hazard:
     """One hazard in the user's scope, else Http404."""
     return get_in_scope(
-        user, Hazard.objects.select_related("unit", "sector", "grid", "criterion", "verifier_org"), pk=pk
+        user,
+        Hazard.objects.select_related("unit", "sector", "grid", "criterion", "verifier_org", "inspection", "campaign"),
+        pk=pk,
     )
 
 

@@ -660,3 +660,30 @@ def test_todo_link_lists_exactly_what_it_counts(client, county, report):
     response = login(client, county.users["unit_staff"]).get(reverse("hazards:list"), {"todo": "claim"})
     assert shown(response) == {mine.pk} and "待办：待签字认领" in response.content.decode()
     assert Attachment.objects.count() == 2 and HazardEvent.objects.count() == 2
+
+
+def test_detail_links_the_inspection_and_campaign(client, county, report):
+    import datetime as dt
+
+    from anjian.campaigns.models import Campaign
+    from anjian.inspections.models import Inspection, InspectionKind
+
+    unit = county.units["chem_a"]
+    campaign = Campaign.objects.create(
+        name="危化品专项整治", start=dt.date(2026, 1, 1), end=dt.date(2026, 12, 31), region_code=county.county.code
+    )
+    inspection = Inspection.objects.create(
+        number="JC-LINK-1",
+        unit=unit,
+        region_code=unit.region_code,
+        sector=unit.sector,
+        grid=unit.grid,
+        kind=InspectionKind.SPECIAL,
+        date=dt.date(2026, 3, 1),
+        campaign=campaign,
+    )
+    hazard = report(inspection=inspection)
+    assert hazard.campaign == campaign  # a hazard found by a campaign's inspection belongs to it
+    client.force_login(county.users["township"])
+    page = client.get(f"/hazards/{hazard.pk}/").content.decode()
+    assert "JC-LINK-1" in page and "危化品专项整治" in page
