@@ -13,6 +13,7 @@ from anjian.hazards.api import router as hazards_router
 from anjian.inspections.api import router as inspections_router
 from anjian.outreach.api import router as outreach_router
 from anjian.regions.api import router as regions_router
+from anjian.stats.api import router as stats_router
 from anjian.units.api import router as units_router
 
 api = NinjaAPI(
@@ -32,3 +33,4 @@ api.add_router("/v1/enforcement", enforcement_router)
 api.add_router("/v1/accidents", accidents_router)
 api.add_router("/v1/outreach", outreach_router)
 api.add_router("/v1/campaigns", campaigns_router)
+api.add_router("/v1/stats", stats_router)

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "anjian.outreach",
     "anjian.notifications",
     "anjian.ledgers",
+    "anjian.stats",
     "anjian.web",
 ]
 
