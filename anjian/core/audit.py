@@ -70,8 +70,25 @@ def record(
     success: bool = True,
     actor_name: str = "",
 ) -> AuditEntry:
+    entry = entry_for(
+        actor=actor, action=action, obj=obj, changes=changes, success=success, actor_name=actor_name
+    )
+    entry.save(force_insert=True)
+    return entry
+
+
+def entry_for(
+    *,
+    actor: User | None,
+    action: str,
+    obj: models.Model | None = None,
+    changes: dict[str, Any] | None = None,
+    success: bool = True,
+    actor_name: str = "",
+) -> AuditEntry:
+    """The entry ``record`` writes, unsaved (for a caller that inserts it in its own statement)."""
     where = current_origin()
-    return AuditEntry.objects.create(
+    return AuditEntry(
         actor=actor if actor is not None and actor.pk else None,
         actor_name=actor_name or (actor.get_username() if actor is not None else ""),
         source=where.source,

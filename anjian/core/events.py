@@ -111,11 +111,17 @@ def append(
     note: str = "",
     data: dict[str, Any] | None = None,
     actor_name: str = "",
+    write_head: bool = True,
 ) -> E:
     """Append one event to ``aggregate``'s chain and move its head.
 
     The caller holds the aggregate row locked (``select_for_update`` inside the service's
     transaction), so two writers cannot both take the same sequence number.
+
+    ``write_head=False``: the head is moved on ``aggregate`` in memory only, and the caller
+    writes ``event_count`` and ``last_hash`` to the row itself before its transaction commits
+    (the hazard report does it in the statement that writes the hazard's number: one UPDATE
+    instead of two).
     """
     from anjian.core.audit import current_origin
 
@@ -136,7 +142,8 @@ def append(
     event.save()
     aggregate.event_count = event.seq
     aggregate.last_hash = event.hash
-    type(aggregate)._default_manager.filter(pk=aggregate.pk).update(event_count=event.seq, last_hash=event.hash)
+    if write_head:
+        type(aggregate)._default_manager.filter(pk=aggregate.pk).update(event_count=event.seq, last_hash=event.hash)
     return event
 
 

@@ -597,7 +597,10 @@ def hazards_create(
         return Status(422, {"detail": "Idempotency-Key 过长", "errors": errors})
     try:
         data = _hazard_data(actor, payload)
-        hazard, created = services.hazard_report(actor=actor, data=data, idempotency_key=key)
+        # _hazard_data fetched the unit through unit_queryset(actor): in scope.
+        hazard, created = services.hazard_report(
+            actor=actor, data=data, idempotency_key=key, unit_scope_checked=True
+        )
     except HazardError as exc:
         return _rejected(exc)
     if created and hazard.event_count == 1:
@@ -621,7 +624,7 @@ def _reported_detail(actor: User, hazard: Hazard) -> dict[str, Any]:
     }
     hazard.reported_by = actor
     hazard.sector = hazard.unit.sector  # fetched with the unit (_hazard_data)
-    events = list(hazard.events.order_by("seq"))
+    events = hazard.new_events  # type: ignore[attr-defined]  # the one report event, as written
     out = hazard_out(actor, hazard, 0, timezone.localdate())
     out["events"] = [event_out(e) for e in events]
     return out

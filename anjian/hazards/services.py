@@ -8,19 +8,22 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import time
 import uuid
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.utils import timezone
 
 from anjian.accounts.models import Organization, OrgKind
 from anjian.accounts.roles import Role
 from anjian.core import audit, events
-from anjian.core.models import IdempotencyKey
-from anjian.core.numbering import next_value
+from anjian.core.models import AuditEntry, IdempotencyKey
+from anjian.core.numbering import next_value_into
 from anjian.core.scope import scope_q
 from anjian.core.text import clean
 from anjian.hazards import workflow
@@ -141,9 +144,13 @@ def _event(
 
 
 def _audit(hazard: Hazard, event: HazardEvent, actor: User | None) -> None:
+    _audit_entry(hazard, event, actor).save(force_insert=True)
+
+
+def _audit_entry(hazard: Hazard, event: HazardEvent, actor: User | None) -> AuditEntry:
     step = event.kind
     label = workflow.STEPS[step].label if step in workflow.STEPS else EVENT_LABELS.get(step, step)
-    audit.record(
+    return audit.entry_for(
         actor=_real(actor),
         action=f"hazard.{step}",
         obj=hazard,
@@ -207,12 +214,31 @@ def _verifier_for(actor: User, unit: Unit) -> Organization | None:
     """Who verifies: the finder's organisation, else the unit's township office."""
     if actor.role in (Role.COUNTY_ADMIN, Role.DEPARTMENT, Role.TOWNSHIP) and actor.org_id:
         return actor.org
-    return (
-        Organization.objects.filter(kind=OrgKind.TOWNSHIP, region_code=unit.region_code[:9].ljust(12, "0")).first()
+    township = unit.region_code[:9]
+    now = time.monotonic()
+    hit = _VERIFIERS.get(township)
+    if hit is not None and hit[0] > now:
+        return hit[1]
+    org = (
+        Organization.objects.filter(kind=OrgKind.TOWNSHIP, region_code=township.ljust(12, "0")).first()
         or Organization.objects.filter(
             kind=OrgKind.COUNTY_OFFICE, region_code=unit.region_code[:6].ljust(12, "0")
         ).first()
     )
+    _VERIFIERS[township] = (now + VERIFIER_CACHE_SECONDS, org)
+    return org
+
+
+# The verifier organisation of a township, per process for a minute: one query less per report
+# (docs/performance.md, issue 3). Any change to an organisation in this process empties it; a
+# change made by another process is seen within the minute.
+VERIFIER_CACHE_SECONDS = 60.0
+_VERIFIERS: dict[str, tuple[float, Organization | None]] = {}
+
+
+@receiver([post_save, post_delete], sender=Organization, dispatch_uid="hazards.verifier_cache")
+def _forget_verifiers(**kwargs: Any) -> None:
+    _VERIFIERS.clear()
 
 
 def _unit_in_scope(actor: User, unit: Unit) -> bool:
@@ -224,7 +250,7 @@ def _unit_in_scope(actor: User, unit: Unit) -> bool:
 # --- report -----------------------------------------------------------------------------------
 
 
-def _validate_report(actor: User, data: HazardData) -> dict[str, list[str]]:
+def _validate_report(actor: User, data: HazardData, *, scope_checked: bool = False) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
 
     def add(name: str, message: str) -> None:
@@ -234,7 +260,7 @@ def _validate_report(actor: User, data: HazardData) -> dict[str, list[str]]:
         add("source", "发现方式应为 检查、企业自查、网格员报告、群众举报 之一")
     elif actor.role not in REPORTERS[data.source]:
         add("source", f"{actor.get_role_display()}不能以“{Source(data.source).label}”方式上报隐患")
-    if not _unit_in_scope(actor, data.unit):
+    if not scope_checked and not _unit_in_scope(actor, data.unit):
         add("unit", "该单位不在您的管辖范围内")
     elif not data.unit.is_active:
         add("unit", "该单位已注销，不能上报隐患")
@@ -268,14 +294,33 @@ def _validate_report(actor: User, data: HazardData) -> dict[str, list[str]]:
     return errors
 
 
-def hazard_report(*, actor: User, data: HazardData, idempotency_key: str = "") -> tuple[Hazard, bool]:
-    """Report a hazard. Returns (hazard, created); a retried key returns the first hazard."""
-    if idempotency_key:
+def hazard_report(
+    *, actor: User, data: HazardData, idempotency_key: str = "", unit_scope_checked: bool = False
+) -> tuple[Hazard, bool]:
+    """Report a hazard. Returns (hazard, created); a retried key returns the first hazard.
+
+    ``unit_scope_checked``: the caller fetched ``data.unit`` through ``unit_queryset(actor)``
+    in this request (the API does), so the scope query is not repeated. Only this app's own
+    callers pass it; anything else gets the check.
+
+    The created hazard carries its new events in ``hazard.new_events`` (the API's 201 body is
+    built from them without reading them back).
+    """
+    files = bool(data.photos or data.after_photos)
+    if idempotency_key and files:
+        # With files, look before writing any: a retry must not store its photos again. Without,
+        # a retry is found by the key's unique index (below), which saves a query on every
+        # first submission — the common case by far.
         earlier = _idempotent(actor, idempotency_key)
         if earlier is not None:
             return earlier, False
-    errors = _validate_report(actor, data)
+    errors = _validate_report(actor, data, scope_checked=unit_scope_checked)
     if errors:
+        if idempotency_key and not files:
+            # A retry is answered with the first hazard even if its data would now be refused.
+            earlier = _idempotent(actor, idempotency_key)
+            if earlier is not None:
+                return earlier, False
         raise HazardError(errors)
     unit = data.unit
     try:
@@ -307,26 +352,34 @@ def hazard_report(*, actor: User, data: HazardData, idempotency_key: str = "") -
                 verifier_org=_verifier_for(actor, unit),
             )
             photos = _save_attachments(hazard, AttachmentKind.FOUND, data.photos, actor)
-            reported = _event(
+            # The chain's head (event_count, last_hash) is written with the number, below.
+            reported = events.append(
+                HazardEvent,
                 hazard,
-                "report",
-                actor,
-                data.description,
-                audited=False,
-                level=data.level,
-                deadline=data.deadline,
-                source=data.source,
-                attachments=photos,
-                criterion=data.criterion.pk if data.criterion else None,
+                kind="report",
+                actor=actor,
+                note=data.description,
+                data={
+                    "level": data.level,
+                    "deadline": data.deadline,
+                    "source": data.source,
+                    "attachments": photos,
+                    "criterion": data.criterion.pk if data.criterion else None,
+                    "status": hazard.status,
+                },
+                actor_name=_actor_name(actor),
+                write_head=False,
             )
-            corrected = None
+            new_events = [reported]
             if data.on_the_spot:
                 after = _save_attachments(hazard, AttachmentKind.RECTIFIED, data.after_photos, actor)
                 today = timezone.localdate()
                 hazard.status = Status.CLOSED
                 hazard.rectified_on = hazard.closed_on = today
                 hazard.save(update_fields=["status", "rectified_on", "closed_on", "updated_at"])
-                corrected = _event(hazard, "correct_on_spot", actor, "当场整改完毕", audited=False, attachments=after)
+                new_events.append(
+                    _event(hazard, "correct_on_spot", actor, "当场整改完毕", audited=False, attachments=after)
+                )
             if idempotency_key:
                 # The key row is written once, with its hazard. A concurrent retry with the same key
                 # blocks on the unique index here until this commits, then fails and answers the
@@ -335,22 +388,35 @@ def hazard_report(*, actor: User, data: HazardData, idempotency_key: str = "") -
                     user=actor, key=idempotency_key, scope="hazards.report", object_id=str(hazard.pk)
                 )
             # The number last: every report of the county and year queues on one counter row until
-            # its commit, so the row is taken as late as possible (docs/performance.md, issue 3).
-            # Numbers stay gap-free: a rolled-back report gives its number back. The events do not
-            # carry the number, so the chain is unaffected.
+            # its commit, so the row is taken as late as possible (docs/performance.md, issue 3),
+            # in one statement that also writes the chain's head. Numbers stay gap-free: a
+            # rolled-back report gives its number back. The events do not carry the number, so
+            # the chain is unaffected.
             county = unit.region_code[:6]
-            seq = next_value(f"hazard:{county}:{data.found_on.year}")
-            hazard.number = f"YH{county}{data.found_on.year}{seq:06d}"
-            Hazard.objects.filter(pk=hazard.pk).update(number=hazard.number)
-            _audit(hazard, reported, actor)
-            if corrected is not None:
-                _audit(hazard, corrected, actor)
+            # A JSON report has one event: its audit entry goes in the same statement (it names
+            # the number), so after the counter only the commit remains.
+            entry = _audit_entry(hazard, reported, actor) if len(new_events) == 1 else None
+            hazard.number = next_value_into(
+                f"hazard:{county}:{data.found_on.year}",
+                Hazard,
+                hazard.pk,
+                "number",
+                f"YH{county}{data.found_on.year}",
+                also={"event_count": hazard.event_count, "last_hash": hazard.last_hash},
+                record=entry,
+                record_field="object_repr",
+                record_suffix=f" {hazard.description[:30]}",  # str(hazard) once numbered
+            )
+            if entry is None:
+                for event in new_events:
+                    _audit(hazard, event, actor)
     except IntegrityError:
         if idempotency_key:
             earlier = _idempotent(actor, idempotency_key)
             if earlier is not None:
                 return earlier, False
         raise
+    hazard.new_events = new_events  # type: ignore[attr-defined]
     return hazard, True
 
 
