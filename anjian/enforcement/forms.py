@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from anjian.campaigns.models import Campaign
 from anjian.core.scope import scoped
-from anjian.enforcement.models import ActionKind, InterviewKind, PenaltyStage
+from anjian.enforcement.models import ActionKind, EnforcementAction, InterviewKind, PenaltyStage
 from anjian.enforcement.services import MAX_FINE
 from anjian.hazards.models import Hazard
 from anjian.inspections.models import Inspection
@@ -126,3 +126,21 @@ class InterviewForm(forms.Form):
         self.fields["campaign"].queryset = Campaign.objects.filter(people_q(user))  # type: ignore[attr-defined]
         _style(self)
         self.fields["units"].widget.attrs["class"] = "form-select"
+
+
+class ActionEditForm(forms.Form):
+    """What may change on a recorded action: the unit, kind and fine are fixed (the fine moves only
+    through the penalty history, so that the amount first decided is never overwritten)."""
+
+    date = forms.DateField(label="日期", widget=forms.DateInput(attrs={"type": "date"}))
+    inspection = forms.ModelChoiceField(label="检查记录", queryset=Inspection.objects.none(), required=False)
+    campaign = forms.ModelChoiceField(label="专项行动", queryset=Campaign.objects.none(), required=False)
+    cause = forms.CharField(label="案由", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    legal_basis = forms.CharField(label="法律依据", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+    def __init__(self, *args: Any, user: User, action: EnforcementAction, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        inspections = scoped(user, Inspection.objects.filter(unit_id=action.unit_id))
+        self.fields["inspection"].queryset = inspections.order_by("-date", "-id")  # type: ignore[attr-defined]
+        self.fields["campaign"].queryset = Campaign.objects.filter(people_q(user))  # type: ignore[attr-defined]
+        _style(self)

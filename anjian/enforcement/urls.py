@@ -9,6 +9,7 @@ urlpatterns = [
     path("", views.action_list, name="list"),
     path("new/", views.action_create, name="create"),
     path("<int:pk>/", views.action_detail, name="detail"),
+    path("<int:pk>/edit/", views.action_edit, name="edit"),
     path("<int:pk>/documents/", views.action_document, name="issue"),
     path("<int:pk>/penalty/", views.action_penalty, name="penalty"),
     path("documents/<int:pk>/download", views.document_download, name="document_download"),

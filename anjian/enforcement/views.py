@@ -24,7 +24,7 @@ from anjian.core.text import clean
 from anjian.enforcement import selectors, services
 from anjian.enforcement.documents import document_issue
 from anjian.enforcement.filters import action_filters, filtered_actions
-from anjian.enforcement.forms import ActionForm, InterviewForm, PenaltyForm
+from anjian.enforcement.forms import ActionEditForm, ActionForm, InterviewForm, PenaltyForm
 from anjian.enforcement.models import ActionKind, DocumentType, EnforcementAction, InterviewKind, PenaltyStage
 from anjian.inspections.models import Inspection
 from anjian.inspections.services import people_q
@@ -313,3 +313,46 @@ def interview_create(request: HttpRequest) -> HttpResponse:
             messages.success(request, f"已录入{interview.get_kind_display()} {interview.number}")
             return redirect("enforcement:interview_detail", interview.pk)
     return render(request, "enforcement/interview_form.html", {"form": form, "title": "录入约谈、通报、警示曝光"})
+
+
+@login_required
+def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Correct the descriptive facts of an action (date, inspection, campaign, cause, legal basis)."""
+    user = _user(request)
+    action = selectors.action_get(user, pk)
+    if not _can_write(user):
+        return _denied(user)
+    initial = {
+        "date": action.date,
+        "inspection": action.inspection_id,
+        "campaign": action.campaign_id,
+        "cause": action.cause,
+        "legal_basis": action.legal_basis,
+    }
+    form = ActionEditForm(request.POST or None, user=user, action=action, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        data = services.ActionData(
+            unit=action.unit,
+            kind=action.kind,
+            date=d["date"],
+            number=action.number,
+            inspection=d["inspection"],
+            hazards=list(action.hazards.all()),
+            campaign=d["campaign"],
+            cause=d["cause"],
+            legal_basis=d["legal_basis"],
+            fine=action.fine_current,
+        )
+        try:
+            services.action_update(actor=user, action=action, data=data)
+        except services.PermissionDenied as exc:
+            return HttpResponseForbidden(str(exc))
+        except services.EnforcementError as exc:
+            _errors_to_form(form, exc)
+        else:
+            messages.success(request, "已保存")
+            return redirect("enforcement:detail", pk=action.pk)
+    return render(
+        request, "enforcement/action_edit.html", {"form": form, "title": f"修改 {action.number}", "action": action}
+    )

@@ -308,3 +308,26 @@ def test_interview_create_rejects_out_of_scope_units(county: Any) -> None:
     assert response.status_code == 200 and Interview.objects.count() == 0
     response = client.post(reverse("enforcement:interview_create"), {"kind": "interview", "date": str(DAY)})
     assert response.status_code == 200 and Interview.objects.count() == 0
+
+
+def test_edit_an_action_keeps_unit_kind_and_fine(county: Any) -> None:
+    from anjian.core.models import AuditEntry
+    from anjian.enforcement.services import ActionData, action_create
+
+    action = action_create(
+        actor=county.users["county_admin"],
+        data=ActionData(unit=county.units["chem_a"], kind="penalty", date=DAY, fine=Decimal("20000"), cause="旧案由"),
+    )
+    url = reverse("enforcement:edit", args=[action.pk])
+    client = client_as(county, "county_admin")
+    assert "修改" in client.get(reverse("enforcement:detail", args=[action.pk])).content.decode()
+    response = client.post(url, {"date": str(DAY), "cause": "新案由", "legal_basis": "《安全生产法》第一百零二条"})
+    assert response.status_code == 302
+    action.refresh_from_db()
+    assert action.cause == "新案由" and action.fine_current == Decimal("20000") and action.kind == "penalty"
+    assert AuditEntry.objects.filter(action="enforcement.update", object_id=str(action.pk)).exists()
+    # Read-only roles are refused and change nothing; another township does not see it at all.
+    assert client_as(county, "leader").post(url, {"date": str(DAY), "cause": "x"}).status_code == 403
+    assert client_as(county, "township_b").get(url).status_code == 404
+    action.refresh_from_db()
+    assert action.cause == "新案由"
