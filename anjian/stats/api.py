@@ -1,4 +1,4 @@
-"""``GET /api/v1/stats``: the catalogue for a region and period, in the JSON form of indicators.md.
+"""``GET /api/v1/stats`` (and ``/ranking``): the catalogue for a region and period, in the JSON form of indicators.md.
 
 Office roles only (403 otherwise); the region must lie within the caller's jurisdiction — a
 region outside it is a 404, like any record out of scope. The default region is the caller's.
@@ -7,7 +7,7 @@ region outside it is a 404, like any record out of scope. The default region is 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 
 from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema
@@ -15,8 +15,10 @@ from ninja.errors import HttpError
 
 from anjian.accounts.roles import Role
 from anjian.core.scope import region_prefix
-from anjian.stats.compute import as_json
-from anjian.stats.scope import ScopeError, build_scope
+from anjian.stats import indicators as ind
+from anjian.stats.compute import _jsonable, as_json
+from anjian.stats.ranking import ranking
+from anjian.stats.scope import Scope, ScopeError, build_scope
 from anjian.stats.scope import region_prefix as code_prefix
 
 router = Router(tags=["统计"])
@@ -38,8 +40,14 @@ class StatsQuery(Schema):
     unit: int | None = None
 
 
-def stats_for(user: Any, params: dict[str, Any]) -> dict[str, Any]:
-    """The JSON form for ``user``; HttpError 403 for a role without statistics, Http404 out of scope."""
+class RankingQuery(StatsQuery):
+    indicator: str = Field(..., description="排名依据的指标代码（如 rectification_rate、hazards_overdue）")
+    by: Literal["township", "department"] = Field("township", description="按乡镇（街道）或监管部门排名")
+    descending: bool = Field(True, description="从高到低（默认）；false 为从低到高")
+
+
+def scope_for(user: Any, params: dict[str, Any]) -> Scope:
+    """The scope asked for by ``user``; HttpError 403 for a role without statistics, Http404 out of scope."""
     if user.role not in STATS_READERS:
         raise HttpError(403, "无权查看统计数据")
     own = region_prefix(user)
@@ -60,10 +68,39 @@ def stats_for(user: Any, params: dict[str, Any]) -> dict[str, Any]:
         )
     except ScopeError as exc:
         raise HttpError(422, str(exc)) from exc
-    return as_json(scope)
+    return scope
+
+
+def stats_for(user: Any, params: dict[str, Any]) -> dict[str, Any]:
+    """The JSON form for ``user`` (access as :func:`scope_for`)."""
+    return as_json(scope_for(user, params))
+
+
+def ranking_for(user: Any, params: dict[str, Any]) -> dict[str, Any]:
+    """Townships or departments ranked by one indicator, for ``user`` (access as :func:`scope_for`)."""
+    scope = scope_for(user, params)
+    code = params["indicator"]
+    if code not in ind.BY_CODE:
+        raise HttpError(422, f"指标代码无效：{code}")
+    i = ind.BY_CODE[code]
+    rows = ranking(scope, params["by"], code, descending=params["descending"])
+    return {
+        "scope": scope.as_json(),
+        "by": params["by"],
+        "indicator": {"code": i.code, "name": i.name, "unit": i.unit},
+        "descending": params["descending"],
+        "rows": [{"rank": r.rank, "key": r.key, "name": r.name, "value": _jsonable({"v": r.value})["v"]}
+                 for r in rows],
+    }
 
 
 @router.get("", summary="统计指标（全部指标及同比）")
 def stats(request: HttpRequest, query: Query[StatsQuery]) -> dict[str, Any]:
     params = query.dict(by_alias=True)
     return stats_for(request.user, params)
+
+
+@router.get("/ranking", summary="通报排名（按乡镇或监管部门）")
+def stats_ranking(request: HttpRequest, query: Query[RankingQuery]) -> dict[str, Any]:
+    params = query.dict(by_alias=True)
+    return ranking_for(request.user, params)

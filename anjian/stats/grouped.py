@@ -1,0 +1,239 @@
+"""The catalogue by township or by supervising department (进展情况统计表, 通报排名).
+
+The same declarations as ``compute.py`` and still one query per fact table: each table's
+queryset is annotated with a group key (the township prefix of ``region_code``, or the unit's
+supervising department) and aggregated with ``values(key).annotate(...)``. Rates are computed per
+row from that row's numerators and denominators. The totals row is ``compute(scope)`` itself, so it
+equals the dashboard's figures; counts of distinct things (units, outings, groups, interviews naming
+units of several townships) may be counted in more than one row, as they would be township by township.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db import connection
+from django.db.models import Case, CharField, F, IntegerField, Value, When
+from django.db.models.functions import Coalesce, Substr
+
+from anjian.stats import indicators as ind
+from anjian.stats.compute import (
+    QUERYSETS,
+    Values,
+    _sql,
+    compute,
+    inspections_qs,
+    interviews_qs,
+    units_named_qs,
+)
+from anjian.stats.scope import Scope, ScopeError
+
+TOWNSHIP, DEPARTMENT = "township", "department"
+GROUPS: dict[str, str] = {TOWNSHIP: "乡镇（街道）", DEPARTMENT: "监管部门"}
+TOWNSHIP_DIGITS = 9
+NO_TOWNSHIP, NO_DEPARTMENT = "未落到乡镇（街道）", "未明确监管部门"
+
+# Indicators whose figure is a sum over facts each of which lies in exactly one row: the rows add up
+# to the total. (Distinct units, outings, groups and interviews may lie in several rows.)
+ADDITIVE_BY: dict[str, frozenset[str]] = {
+    TOWNSHIP: frozenset(
+        i.code for i in ind.CATALOGUE
+        if i.kind != ind.RATE and i.table not in (ind.INSPECTIONS, ind.INTERVIEWS)
+    ) | {"inspections"},
+}
+ADDITIVE_BY[DEPARTMENT] = ADDITIVE_BY[TOWNSHIP] - {f"tasks_{x}" for x in ("total", "done", "overdue")}
+
+
+@dataclass
+class Row:
+    key: str
+    name: str
+    values: Values = field(default_factory=dict)
+
+
+@dataclass
+class Grouped:
+    scope: Scope
+    group: str
+    rows: list[Row]
+    total: Values
+
+
+def _check(group: str) -> None:
+    if group not in GROUPS:
+        raise ScopeError(f"分组方式无效：{group}（township 或 department）")
+
+
+def _key(table: str, group: str) -> Any | None:
+    """The group key of a table's queryset, or None when the table does not reach a unit."""
+    if group == TOWNSHIP:
+        if table == ind.ACCIDENTS:
+            return Case(
+                When(unit__isnull=False, then=Substr("unit__region_code", 1, TOWNSHIP_DIGITS)),
+                default=Substr("region_code", 1, TOWNSHIP_DIGITS), output_field=CharField(),
+            )
+        return Substr("region_code", 1, TOWNSHIP_DIGITS)
+    if table == ind.TASKS:
+        return None
+    path = "department_id" if table == ind.UNITS else "unit__department_id"
+    return Coalesce(F(path), Value(0), output_field=IntegerField())
+
+
+def _sql_key(group: str, alias: str) -> str:
+    if group == TOWNSHIP:
+        return f"SUBSTR({alias}.region_code, 1, {TOWNSHIP_DIGITS})"
+    return f"COALESCE({alias}.department_id, 0)"
+
+
+def _rows(sql: str, params: tuple[Any, ...], columns: list[str]) -> dict[str, Values]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        fetched = cursor.fetchall()
+    return {str(r[0]): {c: int(v or 0) for c, v in zip(columns, r[1:], strict=True)} for r in fetched}
+
+
+def _aggregate_by(table: str, s: Scope, group: str) -> dict[str, Values]:
+    key = _key(table, group)
+    if key is None:
+        return {}
+    aggregates = {}
+    for i in ind.of_table(table):
+        assert callable(i.agg), i.code
+        aggregates[f"x_{i.code}"] = i.agg(s)
+    qs = QUERYSETS[table](s).order_by().annotate(k_group=key).values("k_group").annotate(**aggregates)
+    return {str(r.pop("k_group")): {k[2:]: v for k, v in r.items()} for r in qs}
+
+
+def _inspections_by(s: Scope, group: str) -> dict[str, Values]:
+    from anjian.inspections.models import Inspection
+
+    key = _key(ind.INSPECTIONS, group)
+    qs = inspections_qs(s).annotate(k_group=key)
+    base, params = _sql(qs, "id", "unit_id", "group_id", "date", "official_count", "expert_count", "k_group")
+    t_off = Inspection.officials.through._meta.db_table
+    t_exp = Inspection.experts.through._meta.db_table
+    # Table names and the ORM's own SQL only; every value is a parameter.
+    sql = f"""
+        SELECT o.k, COUNT(DISTINCT o.g), COUNT(*), COALESCE(SUM(o.n), 0),
+               COALESCE(SUM(CASE WHEN o.named_o > o.oc THEN o.named_o ELSE o.oc END), 0),
+               COALESCE(SUM(CASE WHEN o.named_e > o.ec THEN o.named_e ELSE o.ec END), 0),
+               (SELECT COUNT(DISTINCT b.unit_id) FROM ({base}) b WHERE b.k_group = o.k)
+        FROM (
+            SELECT i.k_group AS k, MAX(i.group_id) AS g, COUNT(DISTINCT i.id) AS n,
+                   COUNT(DISTINCT po.person_id) AS named_o,
+                   COALESCE(MAX(CASE WHEN po.person_id IS NULL THEN i.official_count END), 0) AS oc,
+                   COUNT(DISTINCT pe.person_id) AS named_e,
+                   COALESCE(MAX(CASE WHEN pe.person_id IS NULL THEN i.expert_count END), 0) AS ec
+            FROM ({base}) i
+            LEFT JOIN {t_off} po ON po.inspection_id = i.id
+            LEFT JOIN {t_exp} pe ON pe.inspection_id = i.id
+            GROUP BY i.k_group, COALESCE(i.group_id, -i.id), i.date
+        ) o
+        GROUP BY o.k
+    """  # noqa: S608
+    columns = ["inspection_groups", "outings", "inspections", "inspector_visits", "expert_visits", "units_inspected"]
+    return _rows(sql, params + params, columns)
+
+
+def _interviews_by(s: Scope, group: str) -> dict[str, Values]:
+    from anjian.enforcement.models import Interview
+    from anjian.units.models import Unit
+
+    base, params = _sql(interviews_qs(s), "id")
+    named, nparams = _sql(units_named_qs(s), "id")
+    table = Interview._meta.db_table
+    through = Interview.units.through._meta.db_table
+    units = Unit._meta.db_table
+    told = "('interview', 'notice')"
+    # One row per (group, interview, named unit in scope).
+    rows = f"""
+        SELECT DISTINCT {_sql_key(group, "u")} AS k, iv.id AS id, iv.kind AS kind, iv.persons AS persons,
+               t.unit_id AS unit_id
+        FROM {through} t JOIN {table} iv ON iv.id = t.interview_id JOIN {units} u ON u.id = t.unit_id
+        WHERE iv.id IN ({base}) AND t.unit_id IN ({named})
+    """  # noqa: S608
+    sql = f"""
+        SELECT a.k, a.n_told, a.u_told, COALESCE(b.p, 0), a.n_exp, a.u_exp
+        FROM (
+            SELECT r.k AS k,
+                   COUNT(DISTINCT CASE WHEN r.kind IN {told} THEN r.id END) AS n_told,
+                   COUNT(DISTINCT CASE WHEN r.kind IN {told} THEN r.unit_id END) AS u_told,
+                   COUNT(DISTINCT CASE WHEN r.kind = 'exposure' THEN r.id END) AS n_exp,
+                   COUNT(DISTINCT CASE WHEN r.kind = 'exposure' THEN r.unit_id END) AS u_exp
+            FROM ({rows}) r GROUP BY r.k
+        ) a
+        LEFT JOIN (
+            SELECT d.k AS k, SUM(CASE WHEN d.kind IN {told} THEN d.persons ELSE 0 END) AS p
+            FROM (SELECT DISTINCT r.k AS k, r.id AS id, r.kind AS kind, r.persons AS persons FROM ({rows}) r) d
+            GROUP BY d.k
+        ) b ON b.k = a.k
+    """  # noqa: S608
+    columns = ["interviews", "interviewed_units", "interviewed_persons", "exposures", "exposed_units"]
+    return _rows(sql, (params + nparams) * 2, columns)
+
+
+def _finish(raw: Values) -> Values:
+    """Raw columns (missing ones are 0) → the typed indicator dict, rates from this row's own figures."""
+    out: Values = {}
+    for i in ind.CATALOGUE:
+        if i.kind == ind.RATE:
+            num, den = (int(raw.get(c) or 0) for c in i.ratio)  # type: ignore[union-attr]
+            out[i.code] = num / den if den else None
+        elif i.kind == ind.MONEY_KIND:
+            out[i.code] = Decimal(raw.get(i.code) or 0).quantize(Decimal("0.01"))
+        else:
+            out[i.code] = int(raw.get(i.code) or 0)
+    return out
+
+
+def _groups(s: Scope, group: str) -> dict[str, str]:
+    """The rows to show whether or not they have data: townships of the region, or its departments."""
+    if group == TOWNSHIP:
+        from anjian.regions.models import Division, Level
+
+        towns = Division.objects.filter(level=Level.TOWNSHIP, code__startswith=s.prefix).order_by("code")
+        return {t.code[:TOWNSHIP_DIGITS]: t.name for t in towns}
+    from anjian.accounts.models import Organization, OrgKind
+
+    depts = Organization.objects.filter(kind=OrgKind.DEPARTMENT, region_code__startswith=s.prefix)
+    return {str(d.pk): d.name for d in depts.order_by("region_code", "name")}
+
+
+def _names(keys: list[str], group: str) -> dict[str, str]:
+    """Names of keys outside the listed rows (one query, none when there are none)."""
+    if not keys:
+        return {}
+    if group == TOWNSHIP:
+        from anjian.regions.models import Division
+
+        found = dict(Division.objects.filter(code__in=[k.ljust(12, "0") for k in keys]).values_list("code", "name"))
+        return {k: found.get(k.ljust(12, "0"), k) if k[6:] != "000" else NO_TOWNSHIP for k in keys}
+    from anjian.accounts.models import Organization
+
+    ids = [int(k) for k in keys if k.isdigit() and k != "0"]
+    found = {str(pk): name for pk, name in Organization.objects.filter(pk__in=ids).values_list("pk", "name")}
+    return {k: NO_DEPARTMENT if k == "0" else found.get(k, k) for k in keys}
+
+
+def compute_by(s: Scope, group: str = TOWNSHIP, *, totals: bool = True) -> Grouped:
+    """Every indicator for each township (or department) of the scope, and the totals row ``compute(s)``."""
+    _check(group)
+    raw: dict[str, Values] = {}
+    fetch: dict[str, Callable[[Scope, str], dict[str, Values]]] = {
+        ind.INSPECTIONS: _inspections_by, ind.INTERVIEWS: _interviews_by,
+    }
+    for table in ind.TABLES:
+        found = fetch[table](s, group) if table in fetch else _aggregate_by(table, s, group)
+        for key, values in found.items():
+            raw.setdefault(key, {}).update(values)
+    names = _groups(s, group)
+    rows = [Row(key, name, _finish(raw.get(key, {}))) for key, name in names.items()]
+    # Facts that fall outside the listed rows (county-level records, units without a department).
+    extra = {key: _finish(raw[key]) for key in sorted(set(raw) - set(names))}
+    extra = {key: values for key, values in extra.items() if any(values.values())}
+    others = _names(list(extra), group)
+    rows += [Row(key, others[key], values) for key, values in extra.items()]
+    return Grouped(s, group, rows, compute(s) if totals else {})
