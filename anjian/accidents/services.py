@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 
 from anjian.accidents.models import Accident, Category, Investigation
 from anjian.accounts.roles import UNIT_EDITORS
@@ -113,11 +113,7 @@ def accident_create(*, actor: User, data: AccidentData) -> Accident:
     accident = Accident()
     _apply(accident, data)
     try:
-        with transaction.atomic():
-            accident.save()
-            audit.record(
-                actor=actor, action="accident.create", obj=accident, changes=audit.snapshot(accident, ACCIDENT_FIELDS)
-            )
+        audit.save_audited(accident, actor=actor, action="accident.create", fields=ACCIDENT_FIELDS)
     except IntegrityError as exc:
         raise AccidentError({"number": ["事故编号已存在"]}) from exc
     return accident
@@ -134,13 +130,10 @@ def accident_update(*, actor: User, accident: Accident, data: AccidentData) -> t
         raise AccidentError(errors)
     before = audit.snapshot(accident, ACCIDENT_FIELDS)
     _apply(accident, data)
-    changes = audit.diff(before, audit.snapshot(accident, ACCIDENT_FIELDS))
-    if not changes:
-        return accident, {}
     try:
-        with transaction.atomic():
-            accident.save()
-            audit.record(actor=actor, action="accident.update", obj=accident, changes=changes)
+        changes = audit.save_audited(
+            accident, actor=actor, action="accident.update", fields=ACCIDENT_FIELDS, before=before
+        )
     except IntegrityError as exc:
         raise AccidentError({"number": ["事故编号已存在"]}) from exc
     return accident, changes

@@ -120,11 +120,7 @@ def campaign_create(*, actor: User, data: CampaignData) -> Campaign:
     campaign = Campaign()
     _apply(campaign, data, CAMPAIGN_FIELDS)
     try:
-        with transaction.atomic():
-            campaign.save()
-            audit.record(
-                actor=actor, action="campaign.create", obj=campaign, changes=audit.snapshot(campaign, CAMPAIGN_FIELDS)
-            )
+        audit.save_audited(campaign, actor=actor, action="campaign.create", fields=CAMPAIGN_FIELDS)
     except IntegrityError as exc:
         raise CampaignError({"__all__": ["同一区划已有同名专项行动"]}) from exc
     return campaign
@@ -140,13 +136,10 @@ def campaign_update(*, actor: User, campaign: Campaign, data: CampaignData) -> t
         raise CampaignError(errors)
     before = audit.snapshot(campaign, CAMPAIGN_FIELDS)
     _apply(campaign, data, CAMPAIGN_FIELDS)
-    changes = audit.diff(before, audit.snapshot(campaign, CAMPAIGN_FIELDS))
-    if not changes:
-        return campaign, {}
     try:
-        with transaction.atomic():
-            campaign.save()
-            audit.record(actor=actor, action="campaign.update", obj=campaign, changes=changes)
+        changes = audit.save_audited(
+            campaign, actor=actor, action="campaign.update", fields=CAMPAIGN_FIELDS, before=before
+        )
     except IntegrityError as exc:
         raise CampaignError({"__all__": ["同一区划已有同名专项行动"]}) from exc
     return campaign, changes
@@ -187,9 +180,7 @@ def task_create(*, actor: User, data: TaskData) -> Task:
     task = Task(region_code=data.campaign.region_code)
     _apply(task, data, TASK_FIELDS)
     try:
-        with transaction.atomic():
-            task.save()
-            audit.record(actor=actor, action="task.create", obj=task, changes=audit.snapshot(task, TASK_FIELDS))
+        audit.save_audited(task, actor=actor, action="task.create", fields=TASK_FIELDS)
     except IntegrityError as exc:
         raise CampaignError({"number": ["该专项行动已有此任务编号"]}) from exc
     return task
@@ -206,13 +197,8 @@ def task_update(*, actor: User, task: Task, data: TaskData) -> tuple[Task, dict[
     before = audit.snapshot(task, TASK_FIELDS)
     _apply(task, data, TASK_FIELDS)
     task.region_code = data.campaign.region_code
-    changes = audit.diff(before, audit.snapshot(task, TASK_FIELDS))
-    if not changes:
-        return task, {}
     try:
-        with transaction.atomic():
-            task.save()
-            audit.record(actor=actor, action="task.update", obj=task, changes=changes)
+        changes = audit.save_audited(task, actor=actor, action="task.update", fields=TASK_FIELDS, before=before)
     except IntegrityError as exc:
         raise CampaignError({"number": ["该专项行动已有此任务编号"]}) from exc
     return task, changes

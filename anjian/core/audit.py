@@ -70,9 +70,7 @@ def record(
     success: bool = True,
     actor_name: str = "",
 ) -> AuditEntry:
-    entry = entry_for(
-        actor=actor, action=action, obj=obj, changes=changes, success=success, actor_name=actor_name
-    )
+    entry = entry_for(actor=actor, action=action, obj=obj, changes=changes, success=success, actor_name=actor_name)
     entry.save(force_insert=True)
     return entry
 
@@ -100,3 +98,23 @@ def entry_for(
         object_repr=str(obj)[:200] if obj is not None else "",
         changes=changes or {},
     )
+
+
+def save_audited(
+    obj: models.Model, *, actor: User, action: str, fields: list[str], before: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """Save ``obj`` and its audit entry in one transaction; returns what was recorded.
+
+    ``before`` (a :func:`snapshot` taken before the caller changed ``obj``) marks an update: only the
+    changed fields are recorded, and nothing is written when nothing changed. Without it, a creation
+    with the full snapshot. Database errors (a duplicate key) propagate for the caller to word.
+    """
+    from django.db import transaction
+
+    changes = snapshot(obj, fields) if before is None else diff(before, snapshot(obj, fields))
+    if before is not None and not changes:
+        return {}
+    with transaction.atomic():
+        obj.save()
+        record(actor=actor, action=action, obj=obj, changes=changes)
+    return changes

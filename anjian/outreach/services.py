@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 
 from anjian.accounts.models import Organization
 from anjian.accounts.roles import UNIT_EDITORS
@@ -99,11 +99,7 @@ def activity_create(*, actor: User, data: ActivityData) -> Activity:
     activity = Activity(org=data.org or actor.org)
     _apply(activity, data)
     try:
-        with transaction.atomic():
-            activity.save()
-            audit.record(
-                actor=actor, action="outreach.create", obj=activity, changes=audit.snapshot(activity, ACTIVITY_FIELDS)
-            )
+        audit.save_audited(activity, actor=actor, action="outreach.create", fields=ACTIVITY_FIELDS)
     except IntegrityError as exc:
         raise OutreachError({"number": ["编号已存在"]}) from exc
     return activity
@@ -118,13 +114,10 @@ def activity_update(*, actor: User, activity: Activity, data: ActivityData) -> t
         raise OutreachError(errors)
     before = audit.snapshot(activity, ACTIVITY_FIELDS)
     _apply(activity, data)
-    changes = audit.diff(before, audit.snapshot(activity, ACTIVITY_FIELDS))
-    if not changes:
-        return activity, {}
     try:
-        with transaction.atomic():
-            activity.save()
-            audit.record(actor=actor, action="outreach.update", obj=activity, changes=changes)
+        changes = audit.save_audited(
+            activity, actor=actor, action="outreach.update", fields=ACTIVITY_FIELDS, before=before
+        )
     except IntegrityError as exc:
         raise OutreachError({"number": ["编号已存在"]}) from exc
     return activity, changes
