@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "anjian.notifications",
     "anjian.ledgers",
     "anjian.stats",
+    "anjian.maps",
     "anjian.web",
 ]
 

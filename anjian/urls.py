@@ -17,5 +17,7 @@ urlpatterns = [
     path("campaigns/", include("anjian.campaigns.urls")),
     path("h/", include("anjian.hazards.link_urls")),
     path("notifications/", include("anjian.notifications.urls")),
+    path("stats/", include("anjian.stats.urls")),
+    path("maps/", include("anjian.maps.urls")),
     path("api/", api.urls),
 ]
