@@ -69,7 +69,6 @@ INSTALLED_APPS = [
     "anjian.notifications",
     "anjian.ledgers",
     "anjian.stats",
-    "anjian.maps",
     "anjian.web",
 ]
 

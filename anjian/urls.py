@@ -18,6 +18,5 @@ urlpatterns = [
     path("h/", include("anjian.hazards.link_urls")),
     path("notifications/", include("anjian.notifications.urls")),
     path("stats/", include("anjian.stats.urls")),
-    path("maps/", include("anjian.maps.urls")),
     path("api/", api.urls),
 ]

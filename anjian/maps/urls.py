@@ -1,6 +1,0 @@
-from __future__ import annotations
-
-from django.urls import path  # noqa: F401
-
-app_name = "maps"
-urlpatterns: list = []
