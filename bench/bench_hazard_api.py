@@ -17,7 +17,8 @@ is bounded (warm-up + duration, each request with a timeout).
    client with an API token (half grid workers, half unit safety officers).
 3. The production server, ``anjian serve --no-jobs`` (gunicorn, threaded workers), with
    ``ANJIAN_DB_POOL=1`` unless ``--no-pool`` (PostgreSQL only; needs psycopg-pool).
-4. ``bench/hazard_load.py``: the clients POST ``/api/v1/hazards`` in a closed loop.
+4. ``bench/hazard_load.py``: the clients POST ``/api/v1/hazards`` in a closed loop, or paced at
+   ``--rate`` reports/s in all (latency counted from each report's scheduled time).
 5. Afterwards: hazards in the database = 201 answers, ``anjian audit verify`` passes; peak
    RSS of the server's processes (sampled every 0.25 s), CPU seconds of server, database and
    clients. ``--profile`` also samples the workers with py-spy and tells where time goes.
@@ -377,7 +378,7 @@ def bench(args: argparse.Namespace, workdir: Path, database_url: str, db_pid: in
         load = subprocess.Popen(
             [str(PYTHON), str(BENCH / "hazard_load.py"), str(clients_file), "--port", str(port),
              "--clients", str(args.clients), "--warmup", str(args.warmup), "--duration", str(args.duration),
-             "--out", str(workdir / "load.json")],
+             "--out", str(workdir / "load.json")] + (["--rate", str(args.rate)] if args.rate else []),
             env=env, stdout=subprocess.DEVNULL,
         )  # fmt: skip
         spy = None
@@ -481,6 +482,9 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=200)
     parser.add_argument("--warmup", type=float, default=5.0)
     parser.add_argument("--duration", type=float, default=30.0)
+    parser.add_argument(
+        "--rate", type=float, help="paced clients offering this many reports/s in all (hazard_load.py --rate)"
+    )
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2: one per core)")
     parser.add_argument("--threads", type=int, default=8, help="threads per worker")
     parser.add_argument("--pool", action=argparse.BooleanOptionalAction, default=True, help="ANJIAN_DB_POOL=1")

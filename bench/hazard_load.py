@@ -1,7 +1,7 @@
 """Load generator of bench_hazard_api.py: N concurrent keep-alive clients POSTing hazard reports.
 
     .venv/bin/python bench/hazard_load.py CLIENTS.json --port 8000 [--clients 200]
-        [--warmup 5] [--duration 30] [--out results.json]
+        [--warmup 5] [--duration 30] [--rate R] [--out results.json]
 
 Standard library only (asyncio streams, HTTP/1.1 with keep-alive): one process, so that its
 own CPU use stays small and is measured apart from the server's. Client *i* uses the API
@@ -10,6 +10,14 @@ token of user *i* of CLIENTS.json (from hazard_seed.py) and, in a closed loop, s
 (网格员 → source grid on a unit of their grid; 单位安全员 → self_check on their unit),
 waits for the answer, and sends the next. Requests that *start* during the warm-up are not
 counted; the run stops by itself after warm-up + duration (and every request has a timeout).
+
+With ``--rate R`` the clients are *paced* instead: together they offer R reports per second,
+client *i* sending at fixed times ``t0 + offset_i + k × clients / R``. A client still waits for
+its answer before its next request; if the answer comes after the next scheduled time it sends at
+once, and its latency is counted **from the scheduled time**, so a slow server cannot hide its
+queue by slowing the clients down (no "coordinated omission"). In a closed loop (no ``--rate``)
+the mean latency is clients / throughput by Little's law, whatever the server does; the paced mode
+answers the other question — what latency do 200 connected clients see at a given rate.
 
 Traffic goes to 127.0.0.1 only.
 """
@@ -86,15 +94,24 @@ async def _client(
     start_at: float,
     stop_at: float,
     stats: Stats,
+    interval: float | None = None,
 ) -> None:
     rng = random.Random(index)
     today = dt.date.today()
     reader: asyncio.StreamReader | None = None
     writer: asyncio.StreamWriter | None = None
     seq = 0
-    # Spread the connections' first requests over 0.5 s, as real clients do not start in lockstep.
-    await asyncio.sleep(rng.random() * 0.5)
+    # Spread the connections' first requests (over 0.5 s, or over one interval when paced), as real
+    # clients do not start in lockstep.
+    scheduled = time.monotonic() + rng.random() * (interval or 0.5)
+    await asyncio.sleep(max(0.0, scheduled - time.monotonic()))
     while time.monotonic() < stop_at:
+        if interval is not None:
+            if seq:
+                scheduled += interval
+            if scheduled >= stop_at:
+                break
+            await asyncio.sleep(max(0.0, scheduled - time.monotonic()))
         seq += 1
         body = _body(client, seq, rng, today)
         request = (
@@ -102,7 +119,10 @@ async def _client(
             f"Idempotency-Key: {uuid.uuid4().hex}\r\nContent-Type: application/json\r\n"
             f"Content-Length: {len(body)}\r\nConnection: keep-alive\r\n\r\n"
         ).encode() + body
-        began = time.monotonic()
+        sent = time.monotonic()
+        # Paced: the latency the user sees runs from when the report was due, not from when a
+        # client that fell behind got round to sending it.
+        began = scheduled if interval is not None else sent
         measured = began >= start_at
         try:
             if writer is None:
@@ -146,12 +166,13 @@ async def run(args: argparse.Namespace) -> dict:
     if len(clients) < args.clients:
         raise SystemExit(f"only {len(clients)} users with tokens for {args.clients} clients")
     stats = Stats()
+    interval = args.clients / args.rate if args.rate else None
     now = time.monotonic()
     start_at = now + args.warmup
     stop_at = start_at + args.duration
     cpu0 = time.process_time()
     await asyncio.gather(
-        *(_client(i, c, args.port, args.path, start_at, stop_at, stats) for i, c in enumerate(clients))
+        *(_client(i, c, args.port, args.path, start_at, stop_at, stats, interval) for i, c in enumerate(clients))
     )
     ended = time.monotonic()
     latencies = sorted(stats.latencies)
@@ -160,6 +181,7 @@ async def run(args: argparse.Namespace) -> dict:
     total = sum(stats.statuses.values())
     return {
         "clients": args.clients,
+        "offered_per_s": args.rate,
         "warmup_s": args.warmup,
         "duration_s": args.duration,
         "measured_s": round(measured_for, 3),
@@ -188,8 +210,11 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=200)
     parser.add_argument("--warmup", type=float, default=5.0)
     parser.add_argument("--duration", type=float, default=30.0)
+    parser.add_argument("--rate", type=float, help="paced: reports per second offered by all clients together")
     parser.add_argument("--out", type=Path)
     args = parser.parse_args()
+    if args.rate is not None and args.rate <= 0:
+        parser.error("--rate must be positive")
     if args.duration <= 0 or args.duration > 600:
         parser.error("--duration must be in (0, 600] seconds: a load run here is always bounded")
     result = asyncio.run(run(args))
