@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import redirect, render
 
 from anjian.accidents import selectors, services
+from anjian.accidents.filters import filtered_accidents, filters_from_params
 from anjian.accidents.forms import AccidentForm
 from anjian.accidents.models import Category
 from anjian.accounts.roles import UNIT_EDITORS
@@ -26,13 +27,19 @@ def _user(request: HttpRequest) -> User:
 @login_required
 def accident_list(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    category = request.GET.get("category", "")
-    qs = selectors.accident_list(user, category=category if category in Category.values else "")
+    filters = filters_from_params(request.GET)
+    qs = filtered_accidents(user, filters)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    # Every filter of the request (the statistics pages link here with several) survives paging and
+    # a change of the category select.
+    query = request.GET.copy()
+    query.pop("page", None)
+    kept = [(k, v) for k, values in query.lists() if k != "category" for v in values]
     return render(
         request,
         "accidents/list.html",
-        {"page": page, "categories": Category.choices, "category": category, "can_edit": user.role in UNIT_EDITORS},
+        {"page": page, "categories": Category.choices, "category": filters.category, "filters": filters,
+         "can_edit": user.role in UNIT_EDITORS, "query": query.urlencode(), "kept": kept},
     )
 
 

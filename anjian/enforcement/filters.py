@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from anjian.core.text import clean
 from anjian.enforcement import selectors
@@ -30,7 +30,10 @@ def _date(value: Any) -> dt.date | None:
 
 
 def action_filters(params: Any) -> dict[str, Any]:
+    """The list's parameters; ``region``, ``in_campaign`` (with sub-campaigns and the campaign of the
+    inspection), ``sector`` (code) and ``department`` serve the statistics' click-through."""
     kind = str(params.get("kind") or "")
+    region = str(params.get("region") or "")
     return {
         "q": clean(str(params.get("q") or "")),
         "kind": kind if kind in ActionKind.values else "",
@@ -38,6 +41,10 @@ def action_filters(params: Any) -> dict[str, Any]:
         "date_to": _date(params.get("to")),
         "unit": _int(params.get("unit")),
         "campaign": _int(params.get("campaign")),
+        "region": region if region.isdigit() else "",
+        "in_campaign": _int(params.get("in_campaign")),
+        "sector": str(params.get("sector") or ""),
+        "department": _int(params.get("department")),
     }
 
 
@@ -51,6 +58,18 @@ def filtered_actions(user: User, f: dict[str, Any]) -> QuerySet[EnforcementActio
         qs = qs.filter(unit_id=f["unit"])
     if f["campaign"]:
         qs = qs.filter(campaign_id=f["campaign"])
+    if f.get("region"):
+        qs = qs.filter(region_code__startswith=f["region"])
+    if f.get("in_campaign"):
+        from anjian.campaigns.models import Campaign
+        from anjian.campaigns.selectors import campaign_tree_ids
+
+        ids = campaign_tree_ids(Campaign(pk=f["in_campaign"]))
+        qs = qs.filter(Q(campaign_id__in=ids) | Q(inspection__campaign_id__in=ids))
+    if f.get("sector"):
+        qs = qs.filter(unit__sector__code=f["sector"])
+    if f.get("department"):
+        qs = qs.filter(unit__department_id=f["department"])
     return qs.select_related("campaign")
 
 

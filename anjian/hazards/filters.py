@@ -7,12 +7,17 @@ from collections.abc import Mapping
 from typing import Any
 
 from anjian.hazards.selectors import HazardFilters
+from anjian.inspections.models import InspectionKind
 
 # /hazards/?status=…&level=…&overdue=1&township=…&grid=…&sector=…&source=…&unit=…
 #   &found_from=YYYY-MM-DD&found_to=…&deadline_from=…&deadline_to=…&q=…&region=…
+# and, for the statistics' click-through (anjian/stats/links.py):
+#   &as_of=YYYY-MM-DD (overdue/open/rectified judged at that date)&open=1&rectified=1
+#   &in_campaign=<id> (with sub-campaigns)&inspection_kind=…&department=<id>&supervised_from=…&supervised_to=…
 PARAMS = (
     "status", "level", "overdue", "township", "grid", "sector", "source", "unit",
     "found_from", "found_to", "deadline_from", "deadline_to", "q", "region",
+    "as_of", "open", "rectified", "in_campaign", "inspection_kind", "department", "supervised_from", "supervised_to",
 )
 
 
@@ -53,4 +58,17 @@ def filters_from_params(params: Mapping[str, Any]) -> HazardFilters:
         deadline_to=_date(params.get("deadline_to")),
         q=str(params.get("q") or "").strip(),
         region=region if region.isdigit() else "",
+        as_of=_date(params.get("as_of")),
+        open=_tri(params.get("open")),
+        rectified=_tri(params.get("rectified")),
+        in_campaign=_int(params.get("in_campaign")),
+        inspection_kind=_choice(params.get("inspection_kind"), InspectionKind.values),
+        department=_int(params.get("department")),
+        supervised_from=_date(params.get("supervised_from")),
+        supervised_to=_date(params.get("supervised_to")),
     )
+
+
+def _choice(value: Any, allowed: list[str]) -> str:
+    text = str(value or "")
+    return text if text in allowed else ""

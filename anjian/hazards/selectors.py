@@ -10,7 +10,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from anjian.core.scope import get_in_scope, scoped
-from anjian.hazards.models import Extension, Hazard, HazardEvent, MajorCriterion, Status
+from anjian.hazards.models import Extension, Hazard, HazardEvent, MajorCriterion, Status, Supervision
 
 if TYPE_CHECKING:
     from anjian.accounts.models import User
@@ -34,6 +34,33 @@ class HazardFilters:
     deadline_to: dt.date | None = None
     q: str = ""
     region: str = ""
+    # The statistics' click-through (anjian/stats/links.py) reproduces an indicator with these:
+    # "rectified / open / overdue" judged at as_of (indicators.md), the campaign with its
+    # sub-campaigns and the campaign of the finding inspection, the kind of that inspection, the
+    # unit's supervising department, and listed supervision placed in a period.
+    as_of: dt.date | None = None
+    open: bool | None = None
+    rectified: bool | None = None
+    in_campaign: int | None = None
+    inspection_kind: str = ""
+    department: int | None = None
+    supervised_from: dt.date | None = None
+    supervised_to: dt.date | None = None
+
+
+def rectified_q(as_of: dt.date) -> Q:
+    """Verified and closed (销号) on or before ``as_of`` (indicators.md "Rectified")."""
+    return Q(status=Status.CLOSED, closed_on__lte=as_of)
+
+
+def open_q(as_of: dt.date) -> Q:
+    """Found by ``as_of`` and not rectified by then (indicators.md ``hazards_open``)."""
+    return Q(found_on__lte=as_of) & ~rectified_q(as_of)
+
+
+def overdue_at_q(as_of: dt.date) -> Q:
+    """Open at ``as_of`` with its deadline before it (indicators.md ``hazards_overdue``)."""
+    return open_q(as_of) & Q(deadline__lt=as_of)
 
 
 def overdue_q(today: dt.date | None = None) -> Q:
@@ -52,10 +79,39 @@ def hazard_list(user: User, filters: HazardFilters | None = None) -> QuerySet[Ha
         qs = qs.filter(status=f.status)
     if f.level:
         qs = qs.filter(level=f.level)
+    # Without as_of, overdue is today's (the workflow's); with it, the statistics' at that date.
+    overdue = overdue_at_q(f.as_of) if f.as_of else overdue_q()
     if f.overdue is True:
-        qs = qs.filter(overdue_q())
+        qs = qs.filter(overdue)
     elif f.overdue is False:
-        qs = qs.exclude(overdue_q())
+        qs = qs.exclude(overdue)
+    on = f.as_of or timezone.localdate()
+    if f.open is True:
+        qs = qs.filter(open_q(on))
+    elif f.open is False:
+        qs = qs.exclude(open_q(on))
+    if f.rectified is True:
+        qs = qs.filter(rectified_q(on))
+    elif f.rectified is False:
+        qs = qs.exclude(rectified_q(on))
+    if f.in_campaign:
+        from anjian.campaigns.models import Campaign
+        from anjian.campaigns.selectors import campaign_tree_ids
+
+        ids = campaign_tree_ids(Campaign(pk=f.in_campaign))
+        qs = qs.filter(Q(campaign_id__in=ids) | Q(inspection__campaign_id__in=ids))
+    if f.inspection_kind:
+        qs = qs.filter(inspection__kind=f.inspection_kind)
+    if f.department:
+        qs = qs.filter(unit__department_id=f.department)
+    if f.supervised_from or f.supervised_to:
+        placed = Q()
+        if f.supervised_from:
+            placed &= Q(placed_on__gte=f.supervised_from)
+        if f.supervised_to:
+            placed &= Q(placed_on__lte=f.supervised_to)
+        # A subquery, not a join: a hazard supervised twice in the period is listed once.
+        qs = qs.filter(pk__in=Supervision.objects.filter(placed).values("hazard_id"))
     if f.region:
         qs = qs.filter(region_code__startswith=f.region)
     if f.township:

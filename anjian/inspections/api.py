@@ -495,7 +495,11 @@ def inspections_detail(request: HttpRequest, inspection_id: int) -> dict[str, An
 def inspections_item_hazard(request: HttpRequest, inspection_id: int, item_id: int, payload: ItemHazardIn) -> Status:
     actor = request.auth  # type: ignore[attr-defined]
     inspection = _get(request, inspection_id)
-    item = ChecklistItem.objects.filter(pk=item_id, checklist_id=inspection.checklist_id).first()
+    item = (
+        ChecklistItem.objects.filter(pk=item_id, checklist_id=inspection.checklist_id).first()
+        if inspection.checklist_id is not None
+        else None
+    )
     if item is None:
         return Status(404, {"detail": "本次检查的检查表中没有该项"})
     criterion = None

@@ -27,6 +27,12 @@ class InspectionFilters:
     unit: int | None = None
     campaign: int | None = None
     case: str = ""  # "closed" 已结案, "open" 未结案, "" all
+    # For the statistics' click-through (anjian/stats/links.py): a region code prefix, a campaign
+    # with its sub-campaigns, and the inspected unit's sector (code) and supervising department.
+    region: str = ""
+    in_campaign: int | None = None
+    sector: str = ""
+    department: int | None = None
 
 
 CASE_CHOICES = [("closed", "已结案"), ("open", "未结案")]
@@ -56,6 +62,10 @@ def filters_from_params(params: Any) -> InspectionFilters:
         unit=_int(params.get("unit")),
         campaign=_int(params.get("campaign")),
         case=str(params.get("case") or "") if params.get("case") in ("closed", "open") else "",
+        region=str(params.get("region") or "") if str(params.get("region") or "").isdigit() else "",
+        in_campaign=_int(params.get("in_campaign")),
+        sector=str(params.get("sector") or ""),
+        department=_int(params.get("department")),
     )
 
 
@@ -76,6 +86,17 @@ def inspection_list(user: User, filters: InspectionFilters | None = None) -> Que
         qs = qs.filter(campaign_id=f.campaign)
     if f.case:
         qs = qs.filter(case_closed_on__isnull=f.case == "open")
+    if f.region:
+        qs = qs.filter(region_code__startswith=f.region)
+    if f.in_campaign:
+        from anjian.campaigns.models import Campaign
+        from anjian.campaigns.selectors import campaign_tree_ids
+
+        qs = qs.filter(campaign_id__in=campaign_tree_ids(Campaign(pk=f.in_campaign)))
+    if f.sector:
+        qs = qs.filter(unit__sector__code=f.sector)
+    if f.department:
+        qs = qs.filter(unit__department_id=f.department)
     return qs.select_related("unit", "group", "campaign")
 
 

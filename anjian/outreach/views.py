@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 
 from anjian.accounts.roles import UNIT_EDITORS
 from anjian.outreach import selectors, services
+from anjian.outreach.filters import filtered_activities, filters_from_params
 from anjian.outreach.forms import ActivityForm
 from anjian.outreach.models import ActivityKind
 
@@ -26,13 +27,19 @@ def _user(request: HttpRequest) -> User:
 @login_required
 def activity_list(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    kind = request.GET.get("kind", "")
-    qs = selectors.activity_list(user, kind=kind if kind in ActivityKind.values else "")
+    filters = filters_from_params(request.GET)
+    qs = filtered_activities(user, filters)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    # Every filter of the request (the statistics pages link here with several) survives paging and
+    # a change of the kind select.
+    query = request.GET.copy()
+    query.pop("page", None)
+    kept = [(k, v) for k, values in query.lists() if k != "kind" for v in values]
     return render(
         request,
         "outreach/list.html",
-        {"page": page, "kinds": ActivityKind.choices, "kind": kind, "can_edit": user.role in UNIT_EDITORS},
+        {"page": page, "kinds": ActivityKind.choices, "kind": filters.kind, "filters": filters,
+         "can_edit": user.role in UNIT_EDITORS, "query": query.urlencode(), "kept": kept},
     )
 
 

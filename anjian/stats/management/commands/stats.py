@@ -12,27 +12,20 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from anjian.stats.cli import add_scope_arguments, scope_from_options
 from anjian.stats.compute import _jsonable, as_json, with_yoy
 from anjian.stats.grouped import compute_by
 from anjian.stats.progress import check_indicators, progress_table_text, progress_table_xlsx
 from anjian.stats.ranking import ranking, ranking_xlsx
 from anjian.stats.render import DASH, table, value_text
-from anjian.stats.scope import Scope, ScopeError, build_scope
+from anjian.stats.scope import Scope, ScopeError
 
 
 class Command(BaseCommand):
     help = "统计指标目录（indicators.md）：某区划、某时段的全部指标及同比。"
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--region", required=True, help="区划代码（6位县级，或9/12位乡镇、村代码）")
-        parser.add_argument("--from", dest="date_from", required=True, help="起始日期 YYYY-MM-DD")
-        parser.add_argument("--to", dest="date_to", required=True, help="截止日期 YYYY-MM-DD")
-        parser.add_argument("--as-of", dest="as_of", help="整改、逾期的判定日期（默认 to，或今天）")
-        parser.add_argument("--campaign", help="专项行动名称或编号（含子行动）")
-        parser.add_argument("--sector", help="行业领域代码或名称")
-        parser.add_argument("--department", help="监管部门名称或编号")
-        parser.add_argument("--inspection-kind", dest="inspection_kind", help="检查类型代码或名称（如 督导检查）")
-        parser.add_argument("--unit", type=int, help="单位编号")
+        add_scope_arguments(parser)
         parser.add_argument("--json", action="store_true", help="输出 JSON（indicators.md 的机器可读格式）")
         parser.add_argument("--by", choices=("township", "department"), help="分组出进展情况统计表")
         parser.add_argument("--xlsx", metavar="FILE", help="与 --by 同用：将进展情况统计表写入 .xlsx 文件")
@@ -41,14 +34,7 @@ class Command(BaseCommand):
         parser.add_argument("--indicators", help="与 --by 同用：列出的指标代码，逗号分隔（默认常用指标）")
 
     def handle(self, *args: Any, **opts: Any) -> None:
-        try:
-            scope = build_scope(
-                region=opts["region"], date_from=opts["date_from"], date_to=opts["date_to"], as_of=opts["as_of"],
-                campaign=opts["campaign"], sector=opts["sector"], department=opts["department"],
-                inspection_kind=opts["inspection_kind"], unit=opts["unit"],
-            )
-        except ScopeError as exc:
-            raise CommandError(str(exc)) from exc
+        scope = scope_from_options(opts)
         if opts["by"] and opts["rank"]:
             self._ranking(scope, opts)
             return
