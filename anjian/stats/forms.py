@@ -70,6 +70,13 @@ class StatsFilterForm(forms.Form):
     EXTRA = ("department", "inspection_kind")
 
     def __init__(self, data: Any, *, user: User, extra: bool = False, **kwargs: Any) -> None:
+        if data is not None:
+            # Show the default period in the date fields instead of leaving them blank.
+            data = data.copy()
+            start, end = default_period()
+            for name, default in (("date_from", start), ("date_to", end)):
+                if not data.get(name):
+                    data[name] = default.isoformat()
         super().__init__(data, **kwargs)
         from anjian.campaigns.models import Campaign
         from anjian.core.scope import scoped

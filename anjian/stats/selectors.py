@@ -210,8 +210,10 @@ def echarts_option(chart: Chart) -> dict[str, Any]:
             serie: dict[str, Any] = {"type": "pie", "name": s.name, "radius": ["35%", "65%"], "data": shown,
                                      "label": {"formatter": "{b}：{c}"}}
         else:
-            serie = {"type": "funnel", "name": s.name, "sort": "none", "left": "10%", "width": "80%", "data": data,
-                     "label": {"show": True, "position": "inside", "formatter": "{b}：{c}"}}
+            # Labels beside the funnel: the small stages (overdue) are too narrow to hold their text.
+            serie = {"type": "funnel", "name": s.name, "sort": "none", "left": "4%", "width": "58%", "minSize": "12%",
+                     "data": data, "label": {"show": True, "position": "right", "formatter": "{b}：{c}"},
+                     "labelLine": {"show": True}}
         return {**base, "series": [serie]}
     horizontal = chart.kind == "hbar"
     category: dict[str, Any] = {"type": "category", "data": chart.categories,

@@ -242,3 +242,12 @@ def test_every_indicator_can_be_chosen(facts):
     r = get(facts.county, "county_admin", "/stats/progress/", region="430626", indicators=list(ind.CODES), **H1)
     assert r.status_code == 200
     assert len(r.context["total"]["cells"]) == len(ind.CODES)
+
+
+def test_the_default_period_is_shown_in_the_form(facts):
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    html = get(facts.county, "county_admin", "/stats/").content.decode()
+    assert f'name="date_from" value="{today.year}-01-01"' in html
+    assert f'name="date_to" value="{today.isoformat()}"' in html
