@@ -16,6 +16,7 @@ from django.db.models import Q, QuerySet
 
 from anjian.accidents import selectors
 from anjian.accidents.models import Accident, Category
+from anjian.core.params import param_date, param_int
 
 if TYPE_CHECKING:
     from anjian.accounts.models import User
@@ -33,18 +34,6 @@ class AccidentFilters:
     unit: int | None = None
 
 
-def _date(value: Any) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(str(value)) if value else None
-    except ValueError:
-        return None
-
-
-def _int(value: Any) -> int | None:
-    text = str(value or "")
-    return int(text) if text.isdigit() else None
-
-
 def filters_from_params(params: Any) -> AccidentFilters:
     """Bad values are ignored, as on the other lists."""
     category = str(params.get("category") or "")
@@ -53,11 +42,11 @@ def filters_from_params(params: Any) -> AccidentFilters:
         category=category if category in Category.values else "",
         road=str(params.get("road") or "") in ("1", "true", "是"),
         region=region if region.isdigit() else "",
-        date_from=_date(params.get("from")),
-        date_to=_date(params.get("to")),
+        date_from=param_date(params.get("from")),
+        date_to=param_date(params.get("to")),
         sector=str(params.get("sector") or ""),
-        department=_int(params.get("department")),
-        unit=_int(params.get("unit")),
+        department=param_int(params.get("department")),
+        unit=param_int(params.get("unit")),
     )
 
 

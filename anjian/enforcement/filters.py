@@ -2,31 +2,17 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q, QuerySet
 
+from anjian.core.params import param_date, param_int
 from anjian.core.text import clean
 from anjian.enforcement import selectors
 from anjian.enforcement.models import ActionKind, EnforcementAction
 
 if TYPE_CHECKING:
     from anjian.accounts.models import User
-
-
-def _int(value: Any) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
-def _date(value: Any) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(str(value)) if value else None
-    except ValueError:
-        return None
 
 
 def action_filters(params: Any) -> dict[str, Any]:
@@ -37,14 +23,14 @@ def action_filters(params: Any) -> dict[str, Any]:
     return {
         "q": clean(str(params.get("q") or "")),
         "kind": kind if kind in ActionKind.values else "",
-        "date_from": _date(params.get("from")),
-        "date_to": _date(params.get("to")),
-        "unit": _int(params.get("unit")),
-        "campaign": _int(params.get("campaign")),
+        "date_from": param_date(params.get("from")),
+        "date_to": param_date(params.get("to")),
+        "unit": param_int(params.get("unit")),
+        "campaign": param_int(params.get("campaign")),
         "region": region if region.isdigit() else "",
-        "in_campaign": _int(params.get("in_campaign")),
+        "in_campaign": param_int(params.get("in_campaign")),
         "sector": str(params.get("sector") or ""),
-        "department": _int(params.get("department")),
+        "department": param_int(params.get("department")),
     }
 
 

@@ -7,7 +7,6 @@ writes are refused with 403 and a reason in Chinese. Downloads are scoped views,
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
@@ -19,6 +18,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from anjian.campaigns.models import Campaign
+from anjian.core.params import param_date, param_int
 from anjian.core.scope import scoped
 from anjian.core.text import clean
 from anjian.enforcement import selectors, services
@@ -55,20 +55,6 @@ def _errors_to_form(form: Any, exc: services.EnforcementError) -> None:
         field = aliases.get(name, name)
         for reason in reasons:
             form.add_error(field if field in form.fields else None, reason)
-
-
-def _int(value: Any) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
-def _date(value: Any) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(str(value)) if value else None
-    except ValueError:
-        return None
 
 
 def allowed_documents(action: EnforcementAction) -> list[tuple[str, str]]:
@@ -138,8 +124,8 @@ def action_create(request: HttpRequest) -> HttpResponse:
     initial: dict[str, Any] = {}
     inspection = None
     if source.get("inspection"):
-        inspection = scoped(user, Inspection.objects.filter(pk=_int(source.get("inspection")) or 0)).first()
-    unit = scoped(user, Unit.objects.filter(pk=_int(source.get("unit")) or 0)).first()
+        inspection = scoped(user, Inspection.objects.filter(pk=param_int(source.get("inspection")) or 0)).first()
+    unit = scoped(user, Unit.objects.filter(pk=param_int(source.get("unit")) or 0)).first()
     if unit is None and inspection is not None:
         unit = inspection.unit
     if request.method != "POST":
@@ -247,7 +233,7 @@ def interview_list(request: HttpRequest) -> HttpResponse:
     kind = str(request.GET.get("kind") or "")
     kind = kind if kind in InterviewKind.values else ""
     q = clean(str(request.GET.get("q") or ""))
-    date_from, date_to = _date(request.GET.get("from")), _date(request.GET.get("to"))
+    date_from, date_to = param_date(request.GET.get("from")), param_date(request.GET.get("to"))
     qs = selectors.interview_list(user, kind, q)
     if date_from:
         qs = qs.filter(date__gte=date_from)
@@ -289,7 +275,7 @@ def interview_create(request: HttpRequest) -> HttpResponse:
     initial: dict[str, Any] = {}
     if request.method != "POST" and request.GET.get("unit"):
         initial["units"] = list(
-            scoped(user, Unit.objects.filter(pk=_int(request.GET.get("unit")) or 0)).values_list("pk", flat=True)
+            scoped(user, Unit.objects.filter(pk=param_int(request.GET.get("unit")) or 0)).values_list("pk", flat=True)
         )
     form = InterviewForm(request.POST or None, user=user, initial=initial)
     if request.method == "POST" and form.is_valid():

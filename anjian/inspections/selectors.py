@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import QuerySet
 from django.http import Http404
 
+from anjian.core.params import param_date, param_int
 from anjian.core.scope import get_in_scope, scoped
 from anjian.inspections.models import Attachment, Checklist, Inspection, InspectionGroup, Person
 from anjian.inspections.services import people_q
@@ -38,34 +39,20 @@ class InspectionFilters:
 CASE_CHOICES = [("closed", "已结案"), ("open", "未结案")]
 
 
-def _date(raw: Any) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(str(raw)) if raw else None
-    except ValueError:
-        return None
-
-
-def _int(raw: Any) -> int | None:
-    try:
-        return int(raw) if raw not in (None, "") else None
-    except (TypeError, ValueError):
-        return None
-
-
 def filters_from_params(params: Any) -> InspectionFilters:
     """The list page's, the export's and the API's query parameters; bad values are ignored."""
     return InspectionFilters(
         kind=str(params.get("kind") or ""),
-        date_from=_date(params.get("from")),
-        date_to=_date(params.get("to")),
-        group=_int(params.get("group")),
-        unit=_int(params.get("unit")),
-        campaign=_int(params.get("campaign")),
+        date_from=param_date(params.get("from")),
+        date_to=param_date(params.get("to")),
+        group=param_int(params.get("group")),
+        unit=param_int(params.get("unit")),
+        campaign=param_int(params.get("campaign")),
         case=str(params.get("case") or "") if params.get("case") in ("closed", "open") else "",
         region=str(params.get("region") or "") if str(params.get("region") or "").isdigit() else "",
-        in_campaign=_int(params.get("in_campaign")),
+        in_campaign=param_int(params.get("in_campaign")),
         sector=str(params.get("sector") or ""),
-        department=_int(params.get("department")),
+        department=param_int(params.get("department")),
     )
 
 

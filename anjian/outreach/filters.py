@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
 
+from anjian.core.params import param_date, param_int
 from anjian.outreach import selectors
 from anjian.outreach.models import Activity, ActivityKind
 
@@ -38,18 +39,6 @@ class ActivityFilters:
         return self.kinds[0] if len(self.kinds) == 1 else ""
 
 
-def _date(value: Any) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(str(value)) if value else None
-    except ValueError:
-        return None
-
-
-def _int(value: Any) -> int | None:
-    text = str(value or "")
-    return int(text) if text.isdigit() else None
-
-
 def filters_from_params(params: Any) -> ActivityFilters:
     """Bad values are ignored, as on the other lists."""
     kinds = [k for k in str(params.get("kind") or "").split(",") if k in ActivityKind.values]
@@ -57,12 +46,12 @@ def filters_from_params(params: Any) -> ActivityFilters:
     return ActivityFilters(
         kinds=kinds,
         region=region if region.isdigit() else "",
-        date_from=_date(params.get("from")),
-        date_to=_date(params.get("to")),
-        in_campaign=_int(params.get("in_campaign")),
+        date_from=param_date(params.get("from")),
+        date_to=param_date(params.get("to")),
+        in_campaign=param_int(params.get("in_campaign")),
         sector=str(params.get("sector") or ""),
-        department=_int(params.get("department")),
-        unit=_int(params.get("unit")),
+        department=param_int(params.get("department")),
+        unit=param_int(params.get("unit")),
     )
 
 

@@ -34,6 +34,12 @@ class Activity(models.Model):
 
     class Meta:
         ordering = ["-date", "-id"]
+        # Activities of a region and period (statistics, docs/performance.md issue 5).
+        indexes = [
+            models.Index(
+                fields=["region_code", "date"], name="activity_stats", opclasses=["varchar_pattern_ops", "date_ops"]
+            ),
+        ]
         verbose_name = "宣教活动"
         verbose_name_plural = "宣教活动"
 

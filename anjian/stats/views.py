@@ -14,7 +14,9 @@ the user's jurisdiction is a 404; bad parameters are a 400 with the reason in Ch
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+import functools
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
@@ -46,6 +48,7 @@ if TYPE_CHECKING:
     from anjian.accounts.models import User
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+F = TypeVar("F", bound=StatsFilterForm)
 
 
 def _user(request: HttpRequest) -> User:
@@ -54,6 +57,26 @@ def _user(request: HttpRequest) -> User:
 
 def _forbidden(request: HttpRequest) -> HttpResponse:
     return render(request, "stats/forbidden.html", status=403)
+
+
+def stats_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Signed in, GET only, and a role that reads statistics (``STATS_READERS``, as the API); others get 403."""
+
+    @login_required
+    @require_GET
+    @functools.wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if _user(request).role not in STATS_READERS:
+            return _forbidden(request)
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def _bound(request: HttpRequest, form_class: type[F]) -> tuple[F, Scope | None]:
+    """The filter form bound to the query string (every field optional) and its scope, or None if invalid."""
+    form = form_class(request.GET or {}, user=_user(request))
+    return form, _scope(form)
 
 
 def _scope(form: StatsFilterForm) -> Scope | None:
@@ -94,15 +117,10 @@ def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
 # --- dashboard ---------------------------------------------------------------------------------
 
 
-@login_required
-@require_GET
+@stats_view
 def dashboard(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
-    if user.role not in STATS_READERS:
-        return _forbidden(request)
     # Bound even without parameters: every field is optional, the defaults are the user's region, this year.
-    form = StatsFilterForm(request.GET or {}, user=user)
-    scope = _scope(form)
+    form, scope = _bound(request, StatsFilterForm)
     if scope is None:
         return _page(request, "stats/dashboard.html", form, None)
     board = Dashboard(scope)
@@ -113,17 +131,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return _page(request, "stats/dashboard.html", form, scope, cards=board.cards(), charts=charts)
 
 
-@login_required
-@require_GET
+@stats_view
 def chart_download(request: HttpRequest, key: str, fmt: str) -> HttpResponse:
     """The data of one dashboard chart as .csv or .xlsx (the series exactly as drawn)."""
-    user = _user(request)
-    if user.role not in STATS_READERS:
-        return _forbidden(request)
     if key not in CHARTS or fmt not in ("csv", "xlsx"):
         raise Http404("没有这个图表")
-    form = StatsFilterForm(request.GET, user=user)
-    scope = _scope(form)
+    form, scope = _bound(request, StatsFilterForm)
     if scope is None:
         return _page(request, "stats/dashboard.html", form, None)
     chart = Dashboard(scope).chart(key)
@@ -138,20 +151,15 @@ def chart_download(request: HttpRequest, key: str, fmt: str) -> HttpResponse:
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
-@login_required
-@require_GET
+@stats_view
 def briefing(request: HttpRequest) -> HttpResponse:
     """The statistical part of the work summary for the dashboard's scope, as .docx (default) or Markdown."""
     from anjian.stats.briefing import briefing_docx, briefing_markdown, build_briefing
 
-    user = _user(request)
-    if user.role not in STATS_READERS:
-        return _forbidden(request)
     fmt = request.GET.get("format") or "docx"
     if fmt not in ("docx", "md"):
         raise Http404("没有这种格式")
-    form = StatsFilterForm(request.GET, user=user)
-    scope = _scope(form)
+    form, scope = _bound(request, StatsFilterForm)
     if scope is None:
         return _page(request, "stats/dashboard.html", form, None)
     try:
@@ -172,14 +180,9 @@ def _cell(links: Links, code: str, value: Any, **narrow: Any) -> dict[str, Any]:
     return {"text": value_text(code, value), "url": links.url(code, **narrow) if value else None}
 
 
-@login_required
-@require_GET
+@stats_view
 def progress(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
-    if user.role not in STATS_READERS:
-        return _forbidden(request)
-    form = ProgressForm(request.GET or {}, user=user)
-    scope = _scope(form)
+    form, scope = _bound(request, ProgressForm)
     if scope is None:
         return _page(request, "stats/progress.html", form, None)
     by, codes = form.cleaned_data["by"], form.cleaned_data["indicators"]
@@ -197,14 +200,9 @@ def progress(request: HttpRequest) -> HttpResponse:
                  group_label=GROUPS[by], exact=EXACT)
 
 
-@login_required
-@require_GET
+@stats_view
 def progress_xlsx(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
-    if user.role not in STATS_READERS:
-        return _forbidden(request)
-    form = ProgressForm(request.GET or {}, user=user)
-    scope = _scope(form)
+    form, scope = _bound(request, ProgressForm)
     if scope is None:
         return _page(request, "stats/progress.html", form, None)
     by, codes = form.cleaned_data["by"], form.cleaned_data["indicators"]
@@ -220,14 +218,9 @@ def progress_xlsx(request: HttpRequest) -> HttpResponse:
 # --- rankings ----------------------------------------------------------------------------------
 
 
-@login_required
-@require_GET
+@stats_view
 def ranking_page(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
-    if user.role not in STATS_READERS:
-        return _forbidden(request)
-    form = RankingForm(request.GET or {}, user=user)
-    scope = _scope(form)
+    form, scope = _bound(request, RankingForm)
     if scope is None:
         return _page(request, "stats/ranking.html", form, None)
     d = form.cleaned_data
@@ -241,14 +234,9 @@ def ranking_page(request: HttpRequest) -> HttpResponse:
                  group_label=GROUPS[by])
 
 
-@login_required
-@require_GET
+@stats_view
 def ranking_download(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
-    if user.role not in STATS_READERS:
-        return _forbidden(request)
-    form = RankingForm(request.GET or {}, user=user)
-    scope = _scope(form)
+    form, scope = _bound(request, RankingForm)
     if scope is None:
         return _page(request, "stats/ranking.html", form, None)
     d = form.cleaned_data

@@ -5,19 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from anjian.core.params import param_bool
 from anjian.units.selectors import UnitFilters
 
 # Parameter names as they appear in URLs, e.g.
 # /units/?q=…&township=…&grid=…&sector=…&key=1&risk_class=A&status=normal&active=all
 PARAMS = ("q", "township", "grid", "sector", "key", "risk_class", "status", "active", "region")
-
-
-def _tri(value: str | None) -> bool | None:
-    if value in ("1", "true", "yes", "是"):
-        return True
-    if value in ("0", "false", "no", "否"):
-        return False
-    return None
 
 
 def filters_from_params(params: Mapping[str, Any]) -> UnitFilters:
@@ -28,9 +21,9 @@ def filters_from_params(params: Mapping[str, Any]) -> UnitFilters:
         township=str(params.get("township") or "")[:9],
         grid=int(grid) if grid.isdigit() else None,
         sector=str(params.get("sector") or ""),
-        key_supervision=_tri(params.get("key")),
+        key_supervision=param_bool(params.get("key")),
         risk_class=str(params.get("risk_class") or ""),
         status=str(params.get("status") or ""),
-        active=None if active == "all" else _tri(active),
+        active=None if active == "all" else param_bool(active),
         region=str(params.get("region") or "") if str(params.get("region") or "").isdigit() else "",
     )

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import pytest
 
-from tests.conftest import IN_CI, County
+from tests.conftest import IN_CI, PASSWORD, County
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Playwright
@@ -123,3 +123,16 @@ def e2e_county(seeded_db: None, county: County) -> County:
     same transactional test case instead of a transaction the server thread could not see.
     """
     return county
+
+
+def sign_in(page: Any, base: str, username: str) -> None:
+    """Sign in through the login form as a user of the test county (every persona has ``PASSWORD``)."""
+    import re
+
+    from playwright.sync_api import expect
+
+    page.goto(f"{base}/accounts/login/")
+    page.get_by_label("用户名", exact=True).fill(username)
+    page.get_by_label("密码", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="登录", exact=True).click()
+    expect(page).not_to_have_url(re.compile(r"/accounts/login/"))

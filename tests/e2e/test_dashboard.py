@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from tests.conftest import PASSWORD, County
-from tests.e2e.conftest import VIEWPORTS, BrowserThread
+from tests.conftest import County
+from tests.e2e.conftest import VIEWPORTS, BrowserThread, sign_in
 from tests.stats import factories as f
 
 if TYPE_CHECKING:
@@ -54,11 +54,7 @@ def test_dashboard_charts_and_click_through(
         page.on("console", on_console)
         page.on("pageerror", lambda exc: errors.append(str(exc)))
         try:
-            page.goto(f"{base}/accounts/login/")
-            page.get_by_label("用户名", exact=True).fill(username)
-            page.get_by_label("密码", exact=True).fill(PASSWORD)
-            page.get_by_role("button", name="登录", exact=True).click()
-            expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
+            sign_in(page, base, username)
 
             page.goto(f"{base}/stats/?{PERIOD}")
             expect(page.locator("h1")).to_contain_text("统计看板")

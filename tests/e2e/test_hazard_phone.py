@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from anjian.hazards.models import Hazard, Status
-from tests.conftest import PASSWORD, County
-from tests.e2e.conftest import VIEWPORTS, BrowserThread
+from tests.conftest import County
+from tests.e2e.conftest import VIEWPORTS, BrowserThread, sign_in
 from tests.hazards.test_photos import phone_jpeg
 
 if TYPE_CHECKING:
@@ -55,11 +55,7 @@ def test_report_claim_submit_verify_on_a_phone(
                     violations.append(message.text)
 
             page.on("console", on_console)
-            page.goto(f"{base}/accounts/login/")
-            page.get_by_label("用户名", exact=True).fill(username)
-            page.get_by_label("密码", exact=True).fill(PASSWORD)
-            page.get_by_role("button", name="登录", exact=True).click()
-            expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
+            sign_in(page, base, username)
             return context, page
 
         def status(page: Page, label: str) -> None:

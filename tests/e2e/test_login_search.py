@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from anjian.core.text import pinyin_initials
-from tests.conftest import PASSWORD, County
-from tests.e2e.conftest import VIEWPORTS, BrowserThread
+from tests.conftest import County
+from tests.e2e.conftest import VIEWPORTS, BrowserThread, sign_in
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, ConsoleMessage
@@ -54,11 +54,7 @@ def test_login_find_unit_by_pinyin_initials_and_open_it(
 
         page.on("console", on_console)
         try:
-            page.goto(f"{base}/accounts/login/")
-            page.get_by_label("用户名", exact=True).fill(username)
-            page.get_by_label("密码", exact=True).fill(PASSWORD)
-            page.get_by_role("button", name="登录", exact=True).click()
-            expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
+            sign_in(page, base, username)
 
             page.goto(f"{base}/units/")
             page.get_by_label("搜索", exact=True).fill(term)

@@ -16,8 +16,8 @@ import pytest
 
 from anjian.regions.services import boundaries_import
 from anjian.units.models import Unit
-from tests.conftest import PASSWORD, County
-from tests.e2e.conftest import VIEWPORTS, BrowserThread
+from tests.conftest import County
+from tests.e2e.conftest import VIEWPORTS, BrowserThread, sign_in
 from tests.stats import factories as f
 from tests.stats.test_map import township_squares
 
@@ -54,11 +54,7 @@ def open_map(browser: Browser, base: str, username: str, problems: list[str]) ->
     page.on("pageerror", lambda error: problems.append(str(error)))
     # Offline means offline: any request to another host is a failure.
     page.on("request", lambda request: None if request.url.startswith(base) else problems.append(request.url))
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("用户名", exact=True).fill(username)
-    page.get_by_label("密码", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="登录", exact=True).click()
-    expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
+    sign_in(page, base, username)
     page.goto(f"{base}/stats/map/?as_of={AS_OF}")
     expect(page.locator("#risk-map[data-ready='1']")).to_be_attached()
     expect(page.locator("#risk-map canvas").first).to_be_visible()
