@@ -173,6 +173,42 @@ class TestDemoCounty:
         assert kinds == {"township": 2, "unit": 3}
         assert set(Assignment.objects.values_list("person__username", flat=True)) == {"demo_leader", "demo_dept"}
 
+    def test_a_year_of_work_at_the_volumes_of_a_real_county(self, demo):
+        # Last year, whole (anjian.demo.activity): the rough yearly volumes of a county of 2,000 units.
+        import json
+
+        from django.utils import timezone
+
+        today = timezone.localdate()
+        last = today.year - 1
+        out = StringIO()
+        call_command("stats", "--region", "430626", "--from", f"{last}-01-01", "--to", f"{last}-12-31", "--json",
+                     stdout=out)
+        v = json.loads(out.getvalue())["indicators"]
+        assert 150 <= v["outings"] <= 350 and 450 <= v["inspections"] <= 900
+        assert v["inspection_groups"] >= 40 and v["expert_visits"] > 0
+        assert 40 <= v["penalty_cases"] <= 90 and 200_000 <= float(v["fines_yuan"]) <= 900_000
+        assert 25 <= v["orders_rectify_units"] <= 50 and 80 <= v["documents_issued"] <= 200
+        assert 15 <= v["interviews"] <= 50 and 5 <= v["exposures"] <= 20
+        assert 60 <= v["trainings"] + v["drills"] + v["publicity_events"] <= 110
+        assert 30 <= v["tasks_total"] <= 50
+        from anjian.accidents.models import Accident
+        from anjian.enforcement.models import ActionKind, EnforcementAction, Interview
+        from anjian.inspections.models import Inspection
+
+        actions = EnforcementAction.objects.filter(date__year=last)
+        assert 90 <= actions.count() <= 200
+        assert 5 <= Accident.objects.filter(occurred_at__year=last).count() <= 10
+        # Fewer accidents this year than last (a safer year; whatever the day, this year has one).
+        this_year = Accident.objects.filter(occurred_at__year=today.year, occurred_at__date__lte=today).count()
+        assert 0 < this_year < Accident.objects.filter(occurred_at__year=last).count()
+        kinds = set(EnforcementAction.objects.values_list("kind", flat=True))
+        assert kinds == set(ActionKind.values) - {ActionKind.LICENSE_REVOKE}
+        assert set(Interview.objects.values_list("kind", flat=True)) == {"interview", "notice", "exposure"}
+        assert set(Inspection.objects.values_list("kind", flat=True)) >= {
+            "routine", "special", "supervisory", "enforcement", "expert", "unannounced", "random", "follow_up"
+        }
+
     def test_a_second_load_declines_politely(self, demo):
         with pytest.raises(CommandError, match="已有 2000 个生产经营单位，未载入演示数据"):
             load()

@@ -6,5 +6,8 @@ database) calls :func:`anjian.demo.loader.load_demo`:
 - ``plan``   — the deterministic generator (seeded ``random.Random``, no database);
 - ``names``  — trade-name parts, unit-name templates per sector, sector weights;
 - ``geo``    — the county boundary (``data/pingjiang.geojson``) and point-in-polygon sampling;
-- ``loader`` — writes divisions, organisations, grids, units, accounts and 包联.
+- ``hazards`` — about 1,500 hazards of the last 15 months in every state, told through the services;
+- ``activity`` — campaigns, inspections, enforcement, interviews, accidents and outreach of last
+  year and this year to date;
+- ``loader`` — writes divisions, organisations, grids, units, accounts and 包联, then the above.
 """

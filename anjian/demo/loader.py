@@ -22,6 +22,7 @@ from anjian.accounts.services import county_init, describe, user_create
 from anjian.core import audit
 from anjian.core.text import pinyin_full, pinyin_initials
 from anjian.demo import geo, plan
+from anjian.demo.activity import load_activity
 from anjian.demo.hazards import HAZARDS_PER_UNIT, load_hazards
 from anjian.regions.models import Division, Grid, Level, pad
 from anjian.regions.services import boundaries_import, cli_actor_name, grid_name, grids_ensure, load_builtin
@@ -72,6 +73,10 @@ class DemoResult:
     hazards_created: int = 0
     hazard_accounts_created: int = 0  # the townships', departments', grids' and units' people of the hazards
     hazards_skipped: str = ""
+    # The year of work (anjian.demo.activity): one line for the output, and the figures behind it.
+    activity_summary: str = ""
+    activity_counts: dict[str, int] = field(default_factory=dict)
+    activity_accounts_created: int = 0
 
 
 def demo_accounts() -> list[tuple[str, str]]:
@@ -101,7 +106,9 @@ def load_demo(*, n_units: int = DEFAULT_UNITS, seed: int = DEFAULT_SEED, n_hazar
     """Load the demo county 平江县. Units or accounts that already exist are left alone.
 
     Then ``n_hazards`` hidden hazards (anjian.demo.hazards; default 0.75 per unit added, 1,500
-    for 2,000 units), unless no unit was added or the county has hazards already.
+    for 2,000 units), unless no unit was added or the county has hazards already; and then last
+    year's and this year's work (anjian.demo.activity: campaigns, inspections linked to the hazards
+    they found, enforcement, interviews, accidents, outreach), unless the county has inspections.
     """
     started = time.monotonic()
     result = DemoResult()
@@ -136,6 +143,10 @@ def load_demo(*, n_units: int = DEFAULT_UNITS, seed: int = DEFAULT_SEED, n_hazar
         result.hazards_created = hazards.created
         result.hazard_accounts_created = hazards.accounts_created
         result.hazards_skipped = hazards.skipped
+        activity = load_activity(seed=seed)
+        result.activity_summary = activity.summary
+        result.activity_counts = activity.counts
+        result.activity_accounts_created = activity.accounts_created
     result.accounts = demo_accounts()
     result.seconds = time.monotonic() - started
     return result

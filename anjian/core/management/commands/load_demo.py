@@ -70,6 +70,8 @@ class Command(BaseCommand):
             )
         elif result.hazards_skipped:
             self.stdout.write(result.hazards_skipped + "。")
+        if result.activity_summary:
+            self.stdout.write(result.activity_summary)
         self._print_accounts(result.accounts)
 
     def _print_accounts(self, accounts: list[tuple[str, str]]) -> None:
