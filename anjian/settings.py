@@ -153,8 +153,10 @@ AXES_FAILURE_LIMIT = int(os.environ.get("ANJIAN_LOCKOUT_FAILURES", "5"))
 AXES_COOLOFF_TIME = float(os.environ.get("ANJIAN_LOCKOUT_HOURS", "0.5"))
 AXES_LOCKOUT_PARAMETERS = ["username"]
 # axes warns that username-only lockout can be dodged by rotating cookies; the requirement here is
-# the opposite guarantee: an account under attack is locked whatever address the attempts come from.
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+# the opposite guarantee: an account under attack is locked whatever address the attempts come from (axes.W006).
+# models.W040: the statistics' covering indexes carry INCLUDE columns, which PostgreSQL uses and SQLite
+# ignores (the keys alone still serve it; docs/performance.md, issue 5).
+SILENCED_SYSTEM_CHECKS = ["axes.W006", "models.W040"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
 AXES_ENABLE_ACCESS_FAILURE_LOG = True

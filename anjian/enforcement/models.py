@@ -71,7 +71,17 @@ class EnforcementAction(models.Model):
 
     class Meta:
         ordering = ["-date", "-id"]
-        indexes = [models.Index(fields=["region_code", "date"])]
+        indexes = [
+            models.Index(fields=["region_code", "date"]),
+            # Covers the statistics' enforcement query (anjian/stats/compute.py, docs/performance.md
+            # issue 5); varchar_pattern_ops serves LIKE '430626%' in any collation.
+            models.Index(
+                fields=["region_code", "date", "kind", "unit"],
+                name="action_stats",
+                opclasses=["varchar_pattern_ops", "date_ops", "varchar_ops", "int8_ops"],
+                include=["id", "fine_initial", "fine_current"],
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(kind="penalty") | models.Q(fine_initial__isnull=True),
@@ -151,6 +161,13 @@ class Document(models.Model):
     class Meta:
         ordering = ["-issued_on", "-id"]
         constraints = [models.UniqueConstraint(fields=["org", "doc_type", "year", "seq"], name="document_seq_once")]
+        # Documents issued in a region and period (statistics, docs/performance.md issue 5).
+        indexes = [
+            models.Index(
+                fields=["region_code", "issued_on"], name="document_stats",
+                opclasses=["varchar_pattern_ops", "date_ops"], include=["id"],
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.number

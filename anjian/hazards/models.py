@@ -131,6 +131,16 @@ class Hazard(ChainedAggregate):
         indexes = [
             models.Index(fields=["region_code", "found_on"]),
             models.Index(fields=["region_code", "status", "deadline"]),
+            # The statistics catalogue's one hazards query (anjian/stats/compute.py) reads only these
+            # columns: an index-only scan of the region's range, wherever its rows lie on disk.
+            # varchar_pattern_ops: the index serves ``region_code LIKE '430626%'`` in any collation
+            # (docs/performance.md, issue 5). PostgreSQL only; other databases ignore opclasses/include.
+            models.Index(
+                fields=["region_code", "found_on", "level", "status", "closed_on", "deadline"],
+                name="hazard_stats",
+                opclasses=["varchar_pattern_ops", "date_ops", "varchar_ops", "varchar_ops", "date_ops", "date_ops"],
+                include=["id"],
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -206,7 +206,18 @@ class Inspection(models.Model):
 
     class Meta:
         ordering = ["-date", "-id"]
-        indexes = [models.Index(fields=["region_code", "date"]), models.Index(fields=["group", "date"])]
+        indexes = [
+            models.Index(fields=["region_code", "date"]),
+            models.Index(fields=["group", "date"]),
+            # Covers the statistics' inspections of a region and period (anjian/stats/compute.py,
+            # docs/performance.md issue 5); varchar_pattern_ops serves LIKE '430626%' in any collation.
+            models.Index(
+                fields=["region_code", "date", "group", "unit", "official_count", "expert_count"],
+                name="inspection_stats",
+                opclasses=["varchar_pattern_ops", "date_ops", "int8_ops", "int8_ops", "int2_ops", "int2_ops"],
+                include=["id"],
+            ),
+        ]
         verbose_name = "检查记录"
         verbose_name_plural = "检查记录"
 

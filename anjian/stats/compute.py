@@ -1,7 +1,7 @@
 """Compute the catalogue for a scope: one aggregate query per fact table (ARCHITECTURE.md "Statistics").
 
 Each table's indicators come out of one ``aggregate()`` with conditional aggregation
-(``Count(..., distinct=True, filter=Q(...))``, ``Sum(..., filter=...)``). Inspections and
+(``Count(..., filter=Q(...))``, ``Sum(..., filter=...)``). Inspections and
 interviews need a nested aggregation (person-times per outing; persons per event with the named
 units counted distinct), so each of them is one SQL statement built around the ORM's own filtered
 queryset.
@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import IntegerField, Q, QuerySet, Value
 
 from anjian.stats import indicators as ind
 from anjian.stats.scope import Scope
@@ -97,9 +97,22 @@ def documents_qs(s: Scope) -> QuerySet[Any]:
 
 
 def interviews_qs(s: Scope) -> QuerySet[Any]:
+    """Events naming at least one unit of ``units_named_qs`` (the same conditions, on the named unit).
+
+    The conditions go through the join (``units__region_code__startswith``) rather than
+    ``units__in=<subquery>``: with the subquery SQLite probes (interview, unit) for every unit of
+    the region, interviews × units index look-ups (docs/performance.md, issue 5).
+    """
     from anjian.enforcement.models import Interview
 
-    q = Q(date__range=(s.date_from, s.date_to), units__in=units_named_qs(s).values("pk"))
+    named: dict[str, Any] = {"units__region_code__startswith": s.prefix}
+    if s.sector_id is not None:
+        named["units__sector_id"] = s.sector_id
+    if s.department_id is not None:
+        named["units__department_id"] = s.department_id
+    if s.unit is not None:
+        named["units__id"] = s.unit
+    q = Q(date__range=(s.date_from, s.date_to), **named)  # one Q: every condition on the same named unit
     q &= _campaign(s, "campaign_id")
     return Interview.objects.filter(q)
 
@@ -163,14 +176,20 @@ QUERYSETS = {
 # --- one query per table --------------------------------------------------------------------------
 
 
-def _aggregate(table: str, s: Scope) -> Values:
-    qs = QUERYSETS[table](s).order_by()
-    # Aliases must not shadow the table's own fields (accidents.deaths …).
-    aggregates = {}
+def aggregates(table: str, s: Scope) -> dict[str, Any]:
+    """The table's declared indicators as aggregates, keyed ``x_<code>``.
+
+    Aliases must not shadow the table's own fields (accidents.deaths …).
+    """
+    out = {}
     for i in ind.of_table(table):
         assert callable(i.agg), i.code
-        aggregates[f"x_{i.code}"] = i.agg(s)
-    row = qs.aggregate(**aggregates)
+        out[f"x_{i.code}"] = i.agg(s)
+    return out
+
+
+def _aggregate(table: str, s: Scope) -> Values:
+    row = QUERYSETS[table](s).order_by().aggregate(**aggregates(table, s))
     return {k[2:]: v for k, v in row.items()}
 
 
@@ -186,38 +205,78 @@ def _fetch(sql: str, params: tuple[Any, ...], columns: list[str]) -> Values:
     return {c: int(v or 0) for c, v in zip(columns, row, strict=True)}
 
 
-def _inspections(s: Scope) -> Values:
-    """Outings are (group, day); an inspection without a group is an outing alone.
+INSPECTION_COLUMNS = ["inspection_groups", "outings", "inspections", "inspector_visits", "expert_visits",
+                      "units_inspected"]
 
-    Person-times per outing: the distinct officials named on its inspections, or — for an outing
-    whose inspections name nobody but give a number (a ledger's 检查人数) — the larger of the two,
-    as ``anjian.inspections.selectors.outings`` counts them. Experts likewise.
+
+def outings_sql(s: Scope, key: Any | None = None) -> tuple[str, tuple[Any, ...]]:
+    """The inspections family in one statement: one row per value of ``key`` (an expression on the
+    inspection, e.g. its township), or one row in all (key 0) without it — ``compute`` and
+    ``grouped.compute_by`` share it.
+
+    Outings are (group, day); an inspection without a group is an outing alone. Person-times per
+    outing: the distinct officials named on its inspections, or — for an outing whose inspections
+    name nobody but give a number (a ledger's 检查人数) — the larger of the two, as
+    ``anjian.inspections.selectors.outings`` counts them. Experts likewise.
+
+    The outings are grouped from the inspections alone, and the distinct people of each outing
+    from the inspections joined with the officials, then with the experts (UNION ALL): joining both
+    lists side by side multiplies every outing's rows by officials × experts before the distinct
+    counts (docs/performance.md, issue 5). "Names nobody" is asked only of an inspection that gives a
+    number: with 0 (the default) it cannot raise the outing's maximum.
     """
     from anjian.inspections.models import Inspection
 
-    base, params = _sql(inspections_qs(s), "id", "unit_id", "group_id", "date", "official_count", "expert_count")
+    # Without a key, one constant group: a column, as GROUP BY takes a bare literal for a position.
+    qs = inspections_qs(s).annotate(k_group=key if key is not None else Value(0, output_field=IntegerField()))
+    base, params = _sql(qs, "id", "unit_id", "group_id", "date", "official_count", "expert_count", "k_group")
+    kg = "i.k_group"
     t_off = Inspection.officials.through._meta.db_table
     t_exp = Inspection.experts.through._meta.db_table
+
+    def people(through: str, e: int) -> str:
+        # The distinct people of each outing from one list, officials (e = 0) or experts (e = 1).
+        return f"""
+            SELECT DISTINCT {kg} AS kg, COALESCE(i.group_id, -i.id) AS k, i.date AS d, {e} AS e,
+                   x.person_id AS person
+            FROM ({base}) i JOIN {through} x ON x.inspection_id = i.id"""  # noqa: S608
+
+    def bare(column: str, through: str) -> str:
+        # A scalar subquery, not NOT EXISTS: PostgreSQL would hash the whole list of people for an
+        # EXISTS it expects to ask of every inspection; this one is asked (by index) only of the few
+        # inspections whose CASE gets that far.
+        missing = f"(SELECT MIN(x.person_id) FROM {through} x WHERE x.inspection_id = i.id) IS NULL"  # noqa: S608
+        return f"COALESCE(MAX(CASE WHEN i.{column} > 0 AND {missing} THEN i.{column} END), 0)"
+
     # Table names and the ORM's own SQL only; every value is a parameter.
     sql = f"""
-        SELECT COUNT(DISTINCT o.g), COUNT(*), COALESCE(SUM(o.n), 0),
-               COALESCE(SUM(CASE WHEN o.named_o > o.oc THEN o.named_o ELSE o.oc END), 0),
-               COALESCE(SUM(CASE WHEN o.named_e > o.ec THEN o.named_e ELSE o.ec END), 0),
-               (SELECT COUNT(DISTINCT b.unit_id) FROM ({base}) b)
+        SELECT o.kg, COUNT(DISTINCT o.g), COUNT(*), COALESCE(SUM(o.n), 0),
+               COALESCE(SUM(CASE WHEN COALESCE(p.n_o, 0) > o.oc THEN p.n_o ELSE o.oc END), 0),
+               COALESCE(SUM(CASE WHEN COALESCE(p.n_e, 0) > o.ec THEN p.n_e ELSE o.ec END), 0),
+               (SELECT COUNT(DISTINCT i.unit_id) FROM ({base}) i WHERE {kg} = o.kg)
         FROM (
-            SELECT MAX(i.group_id) AS g, COUNT(DISTINCT i.id) AS n,
-                   COUNT(DISTINCT po.person_id) AS named_o,
-                   COALESCE(MAX(CASE WHEN po.person_id IS NULL THEN i.official_count END), 0) AS oc,
-                   COUNT(DISTINCT pe.person_id) AS named_e,
-                   COALESCE(MAX(CASE WHEN pe.person_id IS NULL THEN i.expert_count END), 0) AS ec
+            SELECT {kg} AS kg, COALESCE(i.group_id, -i.id) AS k, i.date AS d, MAX(i.group_id) AS g,
+                   COUNT(*) AS n, {bare("official_count", t_off)} AS oc, {bare("expert_count", t_exp)} AS ec
             FROM ({base}) i
-            LEFT JOIN {t_off} po ON po.inspection_id = i.id
-            LEFT JOIN {t_exp} pe ON pe.inspection_id = i.id
-            GROUP BY COALESCE(i.group_id, -i.id), i.date
+            GROUP BY {kg}, COALESCE(i.group_id, -i.id), i.date
         ) o
+        LEFT JOIN (
+            SELECT t.kg, t.k, t.d, SUM(1 - t.e) AS n_o, SUM(t.e) AS n_e FROM (
+                {people(t_off, 0)} UNION ALL {people(t_exp, 1)}
+            ) t GROUP BY t.kg, t.k, t.d
+        ) p ON p.kg = o.kg AND p.k = o.k AND p.d = o.d
+        GROUP BY o.kg
     """  # noqa: S608
-    columns = ["inspection_groups", "outings", "inspections", "inspector_visits", "expert_visits", "units_inspected"]
-    return _fetch(sql, params + params, columns)
+    return sql, params * 4
+
+
+def _inspections(s: Scope) -> Values:
+    sql, params = outings_sql(s)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()  # none when the scope has no inspection
+    values = row[1:] if row else [0] * len(INSPECTION_COLUMNS)
+    return {c: int(v or 0) for c, v in zip(INSPECTION_COLUMNS, values, strict=True)}
 
 
 def _interviews(s: Scope) -> Values:

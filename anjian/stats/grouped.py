@@ -40,12 +40,14 @@ from django.db.models.functions import Coalesce, Substr, TruncMonth
 
 from anjian.stats import indicators as ind
 from anjian.stats.compute import (
+    INSPECTION_COLUMNS,
     QUERYSETS,
     Values,
     _sql,
+    aggregates,
     compute,
-    inspections_qs,
     interviews_qs,
+    outings_sql,
     units_named_qs,
 )
 from anjian.stats.scope import Scope, ScopeError
@@ -157,44 +159,14 @@ def _aggregate_by(table: str, s: Scope, group: str) -> dict[str, Values]:
     key = _key(table, group)
     if key is None:
         return {}
-    aggregates = {}
-    for i in ind.of_table(table):
-        assert callable(i.agg), i.code
-        aggregates[f"x_{i.code}"] = i.agg(s)
-    qs = QUERYSETS[table](s).order_by().annotate(k_group=key).values("k_group").annotate(**aggregates)
+    qs = QUERYSETS[table](s).order_by().annotate(k_group=key).values("k_group").annotate(**aggregates(table, s))
     name = _month_key if group == MONTH else str
     return {name(r.pop("k_group")): {k[2:]: v for k, v in r.items()} for r in qs}
 
 
 def _inspections_by(s: Scope, group: str) -> dict[str, Values]:
-    from anjian.inspections.models import Inspection
-
-    key = _key(ind.INSPECTIONS, group)
-    qs = inspections_qs(s).annotate(k_group=key)
-    base, params = _sql(qs, "id", "unit_id", "group_id", "date", "official_count", "expert_count", "k_group")
-    t_off = Inspection.officials.through._meta.db_table
-    t_exp = Inspection.experts.through._meta.db_table
-    # Table names and the ORM's own SQL only; every value is a parameter.
-    sql = f"""
-        SELECT o.k, COUNT(DISTINCT o.g), COUNT(*), COALESCE(SUM(o.n), 0),
-               COALESCE(SUM(CASE WHEN o.named_o > o.oc THEN o.named_o ELSE o.oc END), 0),
-               COALESCE(SUM(CASE WHEN o.named_e > o.ec THEN o.named_e ELSE o.ec END), 0),
-               (SELECT COUNT(DISTINCT b.unit_id) FROM ({base}) b WHERE b.k_group = o.k)
-        FROM (
-            SELECT i.k_group AS k, MAX(i.group_id) AS g, COUNT(DISTINCT i.id) AS n,
-                   COUNT(DISTINCT po.person_id) AS named_o,
-                   COALESCE(MAX(CASE WHEN po.person_id IS NULL THEN i.official_count END), 0) AS oc,
-                   COUNT(DISTINCT pe.person_id) AS named_e,
-                   COALESCE(MAX(CASE WHEN pe.person_id IS NULL THEN i.expert_count END), 0) AS ec
-            FROM ({base}) i
-            LEFT JOIN {t_off} po ON po.inspection_id = i.id
-            LEFT JOIN {t_exp} pe ON pe.inspection_id = i.id
-            GROUP BY i.k_group, COALESCE(i.group_id, -i.id), i.date
-        ) o
-        GROUP BY o.k
-    """  # noqa: S608
-    columns = ["inspection_groups", "outings", "inspections", "inspector_visits", "expert_visits", "units_inspected"]
-    return _rows(sql, params + params, columns, group)
+    sql, params = outings_sql(s, _key(ind.INSPECTIONS, group))
+    return _rows(sql, params, INSPECTION_COLUMNS, group)
 
 
 def _interviews_by(s: Scope, group: str) -> dict[str, Values]:
