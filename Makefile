@@ -35,7 +35,7 @@ $(VENV)/.installed-dev: $(VENV)/.installed-base requirements/dev.txt
 	touch $@
 
 # Migrate the embedded database under ./var/, load the demo county on first start only,
-# then serve with gunicorn and the job consumer (anjian serve) until Ctrl-C.
+# then serve with granian and the job consumer (anjian serve) until Ctrl-C.
 run: install
 	$(ANJIAN) migrate --noinput
 	$(ANJIAN) load-demo --if-empty

@@ -1,7 +1,7 @@
 """Benchmark: hazard reports through the API under 200 concurrent clients (issue 3, item 11).
 
     .venv/bin/python bench/bench_hazard_api.py [--db postgres|sqlite] [--database-url URL]
-        [--clients 200] [--warmup 5] [--duration 30] [--workers 2] [--threads 8]
+        [--clients 200] [--warmup 5] [--duration 30] [--workers 2] [--threads 4]
         [--pool | --no-pool] [--no-fsync] [--units 1000] [--profile] [--keep]
 
 Target (issue 3): ≥ 300 reports/s with p99 ≤ 200 ms and zero errors, on PostgreSQL with the
@@ -15,7 +15,7 @@ is bounded (warm-up + duration, each request with a timeout).
    database instead; ``--db sqlite`` a throwaway SQLite file (WAL, as production).
 2. ``anjian migrate``, then ``bench/hazard_seed.py``: 平江县, 100 grids, N units, one user per
    client with an API token (half grid workers, half unit safety officers).
-3. The production server, ``anjian serve --no-jobs`` (gunicorn, threaded workers), with
+3. The production server, ``anjian serve --no-jobs`` (granian, worker processes with threads), with
    ``ANJIAN_DB_POOL=1`` unless ``--no-pool`` (PostgreSQL only; needs psycopg-pool).
 4. ``bench/hazard_load.py``: the clients POST ``/api/v1/hazards`` in a closed loop, or paced at
    ``--rate`` reports/s in all (latency counted from each report's scheduled time).
@@ -245,17 +245,17 @@ def postgres_cluster(workdir: Path, fsync: bool, max_connections: int) -> Iterat
 def server(env: dict[str, str], port: int, workers: int, threads: int, log: Path, what_if: bool) -> Iterator[int]:
     """``anjian serve`` on 127.0.0.1:port until the block ends; yields its pid.
 
-    With ``what_if``, gunicorn with the same options as ``anjian serve`` gives it, serving
+    With ``what_if``, the web server with the same options as ``anjian serve`` gives it, serving
     bench/hazard_whatif.py (the application with the suggested changes) instead.
     """
     if what_if:
         sys.path.insert(0, str(REPO))
-        from anjian.core.management.commands.serve import gunicorn_command
+        from anjian.core.management.commands.serve import web_command
 
-        cmd = gunicorn_command(f"127.0.0.1:{port}", workers, threads, 120)
+        cmd = web_command(f"127.0.0.1:{port}", workers, threads)
         cmd[cmd.index("anjian.wsgi:application")] = "hazard_whatif:application"
         cmd[0] = str(PYTHON)
-        cmd += ["--pythonpath", str(BENCH)]
+        env = {**env, "PYTHONPATH": os.pathsep.join([str(BENCH), env.get("PYTHONPATH", "")]).rstrip(os.pathsep)}
     else:
         cmd = [
             str(ANJIAN), "serve", "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
@@ -279,7 +279,7 @@ def server(env: dict[str, str], port: int, workers: int, threads: int, log: Path
                 time.sleep(0.2)
         yield proc.pid
     finally:
-        # Our own process group only (start_new_session): SIGTERM is gunicorn's graceful stop.
+        # Our own process group only (start_new_session): SIGTERM is the server's graceful stop.
         if proc.poll() is None:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(proc.pid, signal.SIGTERM)
@@ -485,8 +485,8 @@ def main() -> int:
     parser.add_argument(
         "--rate", type=float, help="paced clients offering this many reports/s in all (hazard_load.py --rate)"
     )
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2: one per core)")
-    parser.add_argument("--threads", type=int, default=8, help="threads per worker")
+    parser.add_argument("--workers", type=int, default=2, help="web server workers (default 2: one per core)")
+    parser.add_argument("--threads", type=int, default=4, help="threads per worker (default 4, as anjian serve)")
     parser.add_argument("--pool", action=argparse.BooleanOptionalAction, default=True, help="ANJIAN_DB_POOL=1")
     parser.add_argument("--no-fsync", dest="fsync", action="store_false", help="the throwaway cluster without fsync")
     parser.add_argument("--units", type=int, default=1000)

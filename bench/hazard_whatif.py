@@ -1,7 +1,7 @@
 """``bench_hazard_api.py --what-if``: the WSGI application with four changes, to measure them.
 
 Not production code: each patch stands for a change suggested in docs/performance.md
-(issue 3, 隐患上报 API) and is measured by serving this module with gunicorn instead of
+(issue 3, 隐患上报 API) and is measured by serving this module with the web server instead of
 ``anjian.wsgi``. The behaviour the API promises is kept (scope, numbering without gaps or
 repeats, the event chain, the audit entry, the full 201 body).
 
