@@ -51,6 +51,17 @@ def campaign_tree_ids(campaign: Campaign) -> set[int]:
     return ids
 
 
+def in_campaign_q(campaign_id: int, *paths: str) -> Q:
+    """Records tagged with the campaign or one of its sub-campaigns through any of ``paths``
+    (e.g. a hazard's own campaign or its inspection's: ``"campaign_id", "inspection__campaign_id"``).
+    """
+    ids = campaign_tree_ids(Campaign(pk=campaign_id))
+    q = Q(pk__in=[])
+    for path in paths or ("campaign_id",):
+        q |= Q(**{f"{path}__in": ids})
+    return q
+
+
 def campaign_tree(user: User) -> list[tuple[Campaign, int]]:
     """The visible campaigns as a tree in display order: (campaign, depth).
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
+from anjian.campaigns.selectors import in_campaign_q
 from anjian.core.params import param_date, param_int
 from anjian.core.text import clean
 from anjian.enforcement import selectors
@@ -47,11 +48,7 @@ def filtered_actions(user: User, f: dict[str, Any]) -> QuerySet[EnforcementActio
     if f.get("region"):
         qs = qs.filter(region_code__startswith=f["region"])
     if f.get("in_campaign"):
-        from anjian.campaigns.models import Campaign
-        from anjian.campaigns.selectors import campaign_tree_ids
-
-        ids = campaign_tree_ids(Campaign(pk=f["in_campaign"]))
-        qs = qs.filter(Q(campaign_id__in=ids) | Q(inspection__campaign_id__in=ids))
+        qs = qs.filter(in_campaign_q(f["in_campaign"], "campaign_id", "inspection__campaign_id"))
     if f.get("sector"):
         qs = qs.filter(unit__sector__code=f["sector"])
     if f.get("department"):

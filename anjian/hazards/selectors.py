@@ -95,11 +95,9 @@ def hazard_list(user: User, filters: HazardFilters | None = None) -> QuerySet[Ha
     elif f.rectified is False:
         qs = qs.exclude(rectified_q(on))
     if f.in_campaign:
-        from anjian.campaigns.models import Campaign
-        from anjian.campaigns.selectors import campaign_tree_ids
+        from anjian.campaigns.selectors import in_campaign_q
 
-        ids = campaign_tree_ids(Campaign(pk=f.in_campaign))
-        qs = qs.filter(Q(campaign_id__in=ids) | Q(inspection__campaign_id__in=ids))
+        qs = qs.filter(in_campaign_q(f.in_campaign, "campaign_id", "inspection__campaign_id"))
     if f.inspection_kind:
         qs = qs.filter(inspection__kind=f.inspection_kind)
     if f.department:

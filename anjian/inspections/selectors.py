@@ -76,10 +76,9 @@ def inspection_list(user: User, filters: InspectionFilters | None = None) -> Que
     if f.region:
         qs = qs.filter(region_code__startswith=f.region)
     if f.in_campaign:
-        from anjian.campaigns.models import Campaign
-        from anjian.campaigns.selectors import campaign_tree_ids
+        from anjian.campaigns.selectors import in_campaign_q
 
-        qs = qs.filter(campaign_id__in=campaign_tree_ids(Campaign(pk=f.in_campaign)))
+        qs = qs.filter(in_campaign_q(f.in_campaign))
     if f.sector:
         qs = qs.filter(unit__sector__code=f.sector)
     if f.department:

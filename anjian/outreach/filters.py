@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
 
+from anjian.campaigns.selectors import in_campaign_q
 from anjian.core.params import param_date, param_int
 from anjian.outreach import selectors
 from anjian.outreach.models import Activity, ActivityKind
@@ -66,10 +67,7 @@ def filtered_activities(user: User, f: ActivityFilters) -> QuerySet[Activity]:
     if f.date_to:
         qs = qs.filter(date__lte=f.date_to)
     if f.in_campaign:
-        from anjian.campaigns.models import Campaign
-        from anjian.campaigns.selectors import campaign_tree_ids
-
-        qs = qs.filter(campaign_id__in=campaign_tree_ids(Campaign(pk=f.in_campaign)))
+        qs = qs.filter(in_campaign_q(f.in_campaign))
     if f.sector:
         qs = qs.filter(unit__sector__code=f.sector)
     if f.department:
