@@ -147,3 +147,16 @@ def test_township_officer_cannot_assign(client, county):
     response = client.post(reverse("units:assignments"), {"township": county.andingzhen.code,
                                                           "person": county.users["leader"].pk})
     assert response.status_code == 403
+
+
+@pytest.mark.parametrize("url", ["units:list", "hazards:list"])
+def test_place_selects_offer_the_users_townships_and_keep_the_choice(client, county, url):
+    login(client, county.users["county_admin"])
+    page = client.get(reverse(url), {"township": "430626102", "sector": "construction"}).content.decode()
+    assert '<option value="430626102" selected>三市镇</option>' in page
+    assert '<option value="430626101">安定镇</option>' in page
+    assert '<option value="construction" selected>' in page
+    # A township officer is offered only their own township.
+    login(client, county.users["township"])
+    page = client.get(reverse(url)).content.decode()
+    assert ">安定镇</option>" in page and ">三市镇</option>" not in page
