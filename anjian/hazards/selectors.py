@@ -53,9 +53,15 @@ def rectified_q(as_of: dt.date) -> Q:
     return Q(status=Status.CLOSED, closed_on__lte=as_of)
 
 
+def not_rectified_q(as_of: dt.date) -> Q:
+    """Not verified-closed by ``as_of``: spelled out, not ``~rectified_q``, so that the statistics'
+    conditional aggregates carry no NOT over a nullable column (closed_on is null until 销号)."""
+    return ~Q(status=Status.CLOSED) | Q(closed_on__isnull=True) | Q(closed_on__gt=as_of)
+
+
 def open_q(as_of: dt.date) -> Q:
     """Found by ``as_of`` and not rectified by then (indicators.md ``hazards_open``)."""
-    return Q(found_on__lte=as_of) & ~rectified_q(as_of)
+    return Q(found_on__lte=as_of) & not_rectified_q(as_of)
 
 
 def overdue_at_q(as_of: dt.date) -> Q:

@@ -16,6 +16,7 @@ from typing import Any
 from django.db.models import Count, DecimalField, Q, Sum, Value
 from django.db.models.functions import Coalesce
 
+from anjian.hazards.selectors import open_q, overdue_at_q, rectified_q
 from anjian.stats.scope import Scope
 
 MONEY: DecimalField[Decimal, Decimal] = DecimalField(max_digits=18, decimal_places=2)
@@ -90,12 +91,12 @@ def found(s: Scope) -> Q:
 
 
 def rectified(s: Scope) -> Q:
-    """Verified and closed (销号) on or before as_of; reported-rectified is not rectified."""
-    return Q(status="closed", closed_on__lte=s.as_of)
+    """Verified and closed (销号) on or before as_of; reported-rectified is not rectified.
 
-
-def not_rectified(s: Scope) -> Q:
-    return ~Q(status="closed") | Q(closed_on__isnull=True) | Q(closed_on__gt=s.as_of)
+    Rectified, open and overdue at a date are the hazard lists' own rules (``hazards.selectors``), so
+    that a figure and the list it links to count the same hazards.
+    """
+    return rectified_q(s.as_of)
 
 
 def action(kind: str) -> Callable[[Scope], Q]:
@@ -147,9 +148,9 @@ CATALOGUE: tuple[Indicator, ...] = (
     _rate("rectification_rate_general", "一般隐患整改率", HAZ, "hazards_general_rectified", "hazards_general_found"),
     _rate("rectification_rate_major", "重大隐患整改率", HAZ, "hazards_major_rectified", "hazards_major_found"),
     _i("hazards_overdue", "逾期未整改隐患数", "个", HAZ, HAZARDS,
-       count(lambda s: Q(found_on__lte=s.as_of, deadline__lt=s.as_of) & not_rectified(s))),
+       count(lambda s: overdue_at_q(s.as_of))),
     _i("hazards_open", "未销号隐患数", "个", HAZ, HAZARDS,
-       count(lambda s: Q(found_on__lte=s.as_of) & not_rectified(s))),
+       count(lambda s: open_q(s.as_of))),
     _i("hazards_major_supervised", "挂牌督办重大隐患数", "个", HAZ, HAZARDS,
        count(supervised)),
     # 执法 Enforcement (actions dated in the period; documents issued in the period)

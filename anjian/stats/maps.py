@@ -13,7 +13,7 @@ For a region and a date (``as_of``) the map shows
 
 "Open" and "overdue" are the catalogue's ``hazards_open`` and ``hazards_overdue`` (indicators.md):
 found by ``as_of`` and not verified-closed by then; overdue when the deadline is before ``as_of`` too.
-The conditions are the catalogue's own (``indicators.not_rectified``), taken through the unit's
+The conditions are the catalogue's own (``hazards.selectors.open_q``), taken through the unit's
 ``hazards`` relation, so the map's totals are the dashboard's figures for the same units.
 """
 
@@ -32,9 +32,10 @@ from django.http import Http404
 from django.utils import timezone
 
 from anjian.core.scope import region_prefix, scoped
+from anjian.hazards.selectors import open_q as hazard_open_q
+from anjian.hazards.selectors import overdue_at_q
 from anjian.regions.models import PREFIX_LENGTH, Boundary, Division, Level
 from anjian.regions.selectors import normalise_code
-from anjian.stats import indicators as ind
 from anjian.stats.api import STATS_READERS
 from anjian.stats.compute import units_named_qs, units_qs
 from anjian.stats.scope import Scope, ScopeError, build_scope
@@ -224,13 +225,13 @@ def _through(path: str, q: Q) -> Q:
 
 
 def open_q(s: Scope) -> Q:
-    """hazards_open (indicators.md): found by as_of and not verified-closed by as_of."""
-    return Q(found_on__lte=s.as_of) & ind.not_rectified(s)
+    """hazards_open (indicators.md): the hazard lists' own rule, at the scope's as_of."""
+    return hazard_open_q(s.as_of)
 
 
 def overdue_q(s: Scope) -> Q:
-    """hazards_overdue (indicators.md): open, and the deadline is before as_of."""
-    return open_q(s) & Q(deadline__lt=s.as_of)
+    """hazards_overdue (indicators.md): the hazard lists' own rule, at the scope's as_of."""
+    return overdue_at_q(s.as_of)
 
 
 def _hazard_counts(s: Scope) -> dict[str, Any]:
