@@ -1471,11 +1471,10 @@ class _Writer:
         what inspection_create does: its scope checks (here once per officer), its numbers (JC + county +
         year + the county's gap-free counter, taken in date order) and its audit entry."""
         from anjian.core.models import AuditEntry
-        from anjian.core.numbering import next_value
         from anjian.core.scope import scope_q
         from anjian.hazards.models import Hazard
         from anjian.inspections.models import Inspection, InspectionItem, InspectionKind, Person
-        from anjian.inspections.services import INSPECTION_FIELDS, people_q
+        from anjian.inspections.services import INSPECTION_FIELDS, next_inspection_number, people_q
         from anjian.units.models import Unit
 
         today = timezone.localdate()
@@ -1498,8 +1497,7 @@ class _Writer:
                 or spec.date > today
             ):
                 raise RuntimeError(f"演示检查不符合录入规则：{unit.name} {spec.date} {spec.kind}")
-            county = unit.region_code[:6]
-            number = f"JC{county}{spec.date.year}{next_value(f'inspection:{county}:{spec.date.year}'):06d}"
+            number = next_inspection_number(unit, spec.date)
             rows.append(
                 Inspection(
                     number=number,

@@ -302,6 +302,15 @@ def _apply(inspection: Inspection, data: InspectionData) -> None:
     inspection.follows = data.follows
 
 
+def next_inspection_number(unit: Unit, date: dt.date) -> str:
+    """The next record number of the unit's county and year: JC + county code + year + 6 digits.
+
+    Gap-free and repeat-free (``core.numbering``); call inside the transaction that saves it.
+    """
+    county = unit.region_code[:6]
+    return f"JC{county}{date.year}{next_value(f'inspection:{county}:{date.year}'):06d}"
+
+
 def inspection_create(*, actor: User, data: InspectionData) -> Inspection:
     _check_creator(actor)
     errors = _validate(actor, data, None)
@@ -312,8 +321,7 @@ def inspection_create(*, actor: User, data: InspectionData) -> Inspection:
     with transaction.atomic():
         number = clean(data.number)
         if not number:
-            county = data.unit.region_code[:6]
-            number = f"JC{county}{data.date.year}{next_value(f'inspection:{county}:{data.date.year}'):06d}"
+            number = next_inspection_number(data.unit, data.date)
         inspection.number = number
         inspection.save()
         inspection.officials.set(data.officials)
