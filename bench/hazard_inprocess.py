@@ -1,6 +1,6 @@
 """Where one hazard report's time goes, in one process and one thread (helper of bench_hazard_api.py).
 
-    .venv/bin/python bench/hazard_inprocess.py [--db sqlite|postgres] [--reports 500] [--profile]
+    .venv/bin/python bench/hazard_inprocess.py [--db sqlite|postgres] [--reports 500] [--profile [--sort tottime]]
 
 No HTTP server and no concurrency: the cost of one report, measured three ways on the same
 database (a throwaway SQLite file, or a throwaway PostgreSQL cluster as bench_hazard_api.py
@@ -38,7 +38,7 @@ sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(BENCH))
 
 
-def measure(database_url: str, workdir: Path, reports: int, profile: bool) -> None:
+def measure(database_url: str, workdir: Path, reports: int, profile: bool, sort: str = "cumulative") -> None:
     env = {**os.environ, "DATABASE_URL": database_url, "ANJIAN_VAR_DIR": str(workdir / "var")}
     env.update({"SECRET_KEY": "bench-" + "x" * 50, "ALLOWED_HOSTS": "testserver", "LOG_LEVEL": "WARNING"})
     (workdir / "var" / "static").mkdir(parents=True, exist_ok=True)
@@ -121,7 +121,7 @@ def measure(database_url: str, workdir: Path, reports: int, profile: bool) -> No
                 print(f"    {sql[:150]}")
         if profiler:
             out = io.StringIO()
-            pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(45)
+            pstats.Stats(profiler, stream=out).sort_stats(sort).print_stats(45)
             print(out.getvalue())
 
 
@@ -130,6 +130,7 @@ def main() -> int:
     parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument("--reports", type=int, default=500)
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--sort", default="cumulative", help="cProfile order with --profile (cumulative, tottime …)")
     parser.add_argument("--pool", action="store_true", help="ANJIAN_DB_POOL=1 (PostgreSQL)")
     args = parser.parse_args()
     if args.pool:
@@ -137,12 +138,12 @@ def main() -> int:
     workdir = Path(tempfile.mkdtemp(prefix="anjian-bench-inprocess-"))
     try:
         if args.db == "sqlite":
-            measure(f"sqlite:///{workdir / 'bench.sqlite3'}", workdir, args.reports, args.profile)
+            measure(f"sqlite:///{workdir / 'bench.sqlite3'}", workdir, args.reports, args.profile, args.sort)
         else:
             from bench_hazard_api import postgres_cluster
 
             with postgres_cluster(workdir, fsync=True, max_connections=20) as (url, _pid):
-                measure(url, workdir, args.reports, args.profile)
+                measure(url, workdir, args.reports, args.profile, args.sort)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     return 0

@@ -13,8 +13,12 @@ from anjian.settings import PASSWORD_HASHERS as PRODUCTION_HASHERS
 # hasher is checked in tests/accounts/test_security.py with PRODUCTION_HASHERS.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PRODUCTION_HASHERS]
 
-# Uploaded evidence goes to a throwaway folder, never into the checkout's var/.
+# Uploaded evidence goes to a throwaway folder, never into the checkout's var/, and the folder goes
+# when the process ends (each test run and each subprocess that loads these settings makes its own).
+import atexit  # noqa: E402
+import shutil  # noqa: E402
 import tempfile  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="anjian-media-"))
+atexit.register(shutil.rmtree, MEDIA_ROOT, ignore_errors=True)

@@ -102,7 +102,7 @@ def digest(content: dict[str, Any]) -> str:
 E = TypeVar("E", bound="ChainedEvent")
 
 
-def append(
+def build(
     event_model: type[E],
     aggregate: ChainedAggregate,
     *,
@@ -111,17 +111,13 @@ def append(
     note: str = "",
     data: dict[str, Any] | None = None,
     actor_name: str = "",
-    write_head: bool = True,
 ) -> E:
-    """Append one event to ``aggregate``'s chain and move its head.
+    """The next event of ``aggregate``'s chain, hashed but unsaved, and the head moved in memory.
 
-    The caller holds the aggregate row locked (``select_for_update`` inside the service's
-    transaction), so two writers cannot both take the same sequence number.
-
-    ``write_head=False``: the head is moved on ``aggregate`` in memory only, and the caller
-    writes ``event_count`` and ``last_hash`` to the row itself before its transaction commits
-    (the hazard report does it in the statement that writes the hazard's number: one UPDATE
-    instead of two).
+    The caller inserts the event and writes the aggregate's ``event_count`` and ``last_hash``
+    before its transaction commits (the hazard report inserts the hazard, already carrying its
+    head, together with its first event: ``numbering.insert_numbered``). ``aggregate.pk`` must be
+    set: the hash covers it.
     """
     from anjian.core.audit import current_origin
 
@@ -139,11 +135,29 @@ def append(
     )
     setattr(event, event_model.AGGREGATE_FIELD, aggregate)
     event.hash = event.compute_hash()
-    event.save()
     aggregate.event_count = event.seq
     aggregate.last_hash = event.hash
-    if write_head:
-        type(aggregate)._default_manager.filter(pk=aggregate.pk).update(event_count=event.seq, last_hash=event.hash)
+    return event
+
+
+def append(
+    event_model: type[E],
+    aggregate: ChainedAggregate,
+    *,
+    kind: str,
+    actor: User | None,
+    note: str = "",
+    data: dict[str, Any] | None = None,
+    actor_name: str = "",
+) -> E:
+    """Append one event to ``aggregate``'s chain and move its head (in the row and in memory).
+
+    The caller holds the aggregate row locked (``select_for_update`` inside the service's
+    transaction), so two writers cannot both take the same sequence number.
+    """
+    event = build(event_model, aggregate, kind=kind, actor=actor, note=note, data=data, actor_name=actor_name)
+    event.save()
+    type(aggregate)._default_manager.filter(pk=aggregate.pk).update(event_count=event.seq, last_hash=event.hash)
     return event
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ObjectDoesNotExist
 from django.db import connection, transaction
 from django.db.models import Field, Model
 
@@ -36,88 +35,110 @@ def next_value(key: str) -> int:
     return int(row[0])
 
 
-def next_value_into(
-    key: str,
-    model: type[Model],
-    pk: int,
-    field: str,
-    prefix: str,
-    *,
-    width: int = 6,
-    also: dict[str, Any],
-    record: Model | None = None,
-    record_field: str = "",
-    record_suffix: str = "",
-) -> str:
-    """Take the next value of ``key`` and write ``prefix`` + value (zero-padded to ``width``) into
-    ``field`` of row ``pk`` of ``model``, together with the columns ``also``; returns what was written.
+def reserve_pk(model: type[Model]) -> int:
+    """The primary key the next row of ``model`` will have, taken now; the caller inserts the row
+    with it (before that, the id can already go into hashes and child rows).
 
-    ``record``: an unsaved row to insert with it, whose ``record_field`` is set to the number
-    followed by ``record_suffix`` (the hazard report's audit entry, which names the number).
-
-    On PostgreSQL that is one statement (the counter's UPDATE, the row's UPDATE and the record's
-    INSERT in CTEs), so the counter row — locked from here to the caller's commit — is held for
-    one round trip and the commit; elsewhere it is ``next_value``, one UPDATE and one INSERT.
-    Same rules as ``next_value``: inside the caller's transaction, gap-free, repeat-free.
+    PostgreSQL: ``nextval`` of the column's identity sequence (a rolled-back caller leaves a gap in
+    the ids, never in the numbers). SQLite: the AUTOINCREMENT counter + 1, which holds because
+    SQLite transactions here are IMMEDIATE (settings: one writer at a time, from BEGIN to COMMIT)
+    and as long as the caller inserts no other row into the table before this one.
     """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("reserve_pk must run inside a transaction")
+    table, column = model._meta.db_table, model._meta.pk.column
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s))", [table, column])
+        elif connection.vendor == "sqlite":
+            quote = connection.ops.quote_name
+            sql = (
+                "SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = %s), 0), "  # noqa: S608
+                f"(SELECT coalesce(max({quote(column)}), 0) FROM {quote(table)})) + 1"
+            )
+            cursor.execute(sql, [table])
+        else:  # pragma: no cover - the project runs on these two
+            raise NotImplementedError(connection.vendor)
+        row = cursor.fetchone()
+    return int(row[0])
+
+
+def insert_numbered(key: str, prefix: str, rows: list[tuple[Model, str | None, str]], *, width: int = 6) -> str:
+    """Take the next value of ``key`` and insert ``rows`` with it; returns the number written.
+
+    Each row is ``(instance, field, suffix)``: an unsaved model instance, and the field (or None)
+    that gets the number (``prefix`` + the value zero-padded to ``width``) followed by ``suffix``,
+    cut to the field's length. Rows without a primary key get theirs back.
+
+    On PostgreSQL that is one statement — the counter's UPDATE and every INSERT in CTEs — so the
+    counter row, locked from here to the caller's commit, is held for one round trip and the
+    commit, and a new row is written once with its number instead of being inserted and then
+    updated (a second version of a row with many indexes). Foreign keys between the rows are
+    checked at commit (Django declares them DEFERRABLE INITIALLY DEFERRED). Elsewhere it is
+    ``next_value`` and one INSERT per row. Same rules as ``next_value``: inside the caller's
+    transaction, gap-free, repeat-free.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("insert_numbered must run inside a transaction")
     if connection.vendor != "postgresql":
         number = f"{prefix}{next_value(key):0{width}d}"
-        model._default_manager.filter(pk=pk).update(**{field: number}, **also)
-        if record is not None:
-            setattr(record, record_field, (number + record_suffix)[: _field(record, record_field).max_length])
-            record.save(force_insert=True)
+        for obj, field, suffix in rows:
+            if field:
+                setattr(obj, field, _numbered(obj, field, number, suffix))
+            obj.save(force_insert=True)
         return number
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("next_value_into must run inside a transaction")
     quote = connection.ops.quote_name
-    table = quote(model._meta.db_table)
-    number_column = quote(_column(model, field))
-    columns = [_column(model, name) for name in also]
-    sets = "".join(f", {quote(c)} = %s" for c in columns)
+    counter = quote(Counter._meta.db_table)
     value = f"c.{quote('value')}"
-    sql = (
-        f"WITH c AS (UPDATE {quote(Counter._meta.db_table)} SET {quote('value')} = {quote('value')} + 1 "  # noqa: S608
-        f"WHERE {quote('key')} = %s RETURNING {quote('value')}), "
-        f"h AS (UPDATE {table} SET {number_column} = "
-        f"%s || lpad({value}::text, greatest(%s, length({value}::text)), '0'){sets} "
-        f"FROM c WHERE {table}.{quote(model._meta.pk.column)} = %s RETURNING {table}.{number_column} AS number)"
-    )
-    params: list[Any] = [key, prefix, width, *also.values(), pk]
-    if record is None:
-        sql += " SELECT h.number FROM h"
-    else:
+    parts = [
+        f"c AS (UPDATE {counter} SET {quote('value')} = {quote('value')} + 1 "  # noqa: S608
+        f"WHERE {quote('key')} = %s RETURNING {quote('value')})",
+        f"n AS (SELECT %s || lpad({value}::text, greatest(%s, length({value}::text)), '0') AS number FROM c)",  # noqa: S608
+    ]
+    params: list[Any] = [key, prefix, width]
+    for i, (obj, field, suffix) in enumerate(rows):
+        meta = obj._meta
         names, values = [], []
-        for f in record._meta.concrete_fields:
-            if f.primary_key:
+        for f in meta.concrete_fields:
+            if f.primary_key and obj.pk is None:
                 continue
             names.append(quote(f.column))
-            if f.name == record_field:
-                values.append(f"left(h.number || %s, {int(f.max_length or 0)})")
-                params.append(record_suffix)
+            if f.name == field:
+                values.append(f"left(n.number || %s, {int(f.max_length or 0)})")
+                params.append(suffix)
             else:
                 values.append("%s")
-                params.append(f.get_db_prep_save(f.pre_save(record, add=True), connection))
-        sql += (
-            f", r AS (INSERT INTO {quote(record._meta.db_table)} ({', '.join(names)}) "  # noqa: S608
-            f"SELECT {', '.join(values)} FROM h RETURNING 1) SELECT h.number FROM h, r"
+                params.append(f.get_db_prep_save(f.pre_save(obj, add=True), connection))
+        parts.append(
+            f"r{i} AS (INSERT INTO {quote(meta.db_table)} ({', '.join(names)}) "  # noqa: S608
+            f"SELECT {', '.join(values)} FROM n RETURNING {quote(meta.pk.column)})"
         )
+    returned = ", ".join(["n.number", *(f"r{i}.{quote(obj._meta.pk.column)}" for i, (obj, _, _) in enumerate(rows))])
+    tables = ", ".join(["n", *(f"r{i}" for i in range(len(rows)))])
+    sql = f"WITH {', '.join(parts)} SELECT {returned} FROM {tables}"  # noqa: S608
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()
-        if row is None:  # the first number of this sequence (or no such row: then it fails below)
+        if row is None:  # the first number of this sequence
             Counter.objects.get_or_create(key=key)
             cursor.execute(sql, params)
             row = cursor.fetchone()
-    if row is None:
-        raise ObjectDoesNotExist(f"{model.__name__} {pk}")
-    return str(row[0])
+    assert row is not None
+    number = str(row[0])
+    for (obj, field, suffix), pk in zip(rows, row[1:], strict=True):
+        if field:
+            setattr(obj, field, _numbered(obj, field, number, suffix))
+        obj.pk = pk
+        obj._state.adding = False
+        obj._state.db = connection.alias
+    return number
+
+
+def _numbered(obj: Model, field: str, number: str, suffix: str) -> str:
+    return (number + suffix)[: _field(obj, field).max_length]
 
 
 def _field(obj: Model | type[Model], name: str) -> Field[Any, Any]:
     f = obj._meta.get_field(name)
     assert isinstance(f, Field)
     return f
-
-
-def _column(model: type[Model], name: str) -> str:
-    return str(_field(model, name).column)

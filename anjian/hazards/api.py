@@ -50,6 +50,7 @@ from anjian.hazards.photos import evidence_from_upload
 from anjian.hazards.selectors import criteria_for, extension_get, hazard_get, hazard_list
 from anjian.hazards.services import HazardData, HazardError
 from anjian.hazards.workflow import StepDenied
+from anjian.units.models import Unit
 from anjian.units.selectors import unit_queryset
 
 if TYPE_CHECKING:
@@ -634,7 +635,11 @@ def _hazard_data(actor: User, payload: HazardIn) -> HazardData:
     """Payload → HazardData, resolving ids in scope; an unknown reference is a 422."""
     errors: dict[str, list[str]] = {}
     # Scoped: a unit the caller cannot see reads as one that does not exist.
-    unit = unit_queryset(actor).select_related("sector").filter(pk=payload.unit_id).first()
+    # get(), not first(): no ORDER BY to compile and sort for a look-up by id (this runs on every report).
+    try:
+        unit: Unit | None = unit_queryset(actor).select_related("sector").get(pk=payload.unit_id)
+    except Unit.DoesNotExist:
+        unit = None
     if unit is None:
         errors["unit_id"] = [f"单位 {payload.unit_id} 不存在或不在您的管辖范围内"]
     criterion = None

@@ -9,12 +9,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import time
-import uuid
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import Model
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone
@@ -23,7 +23,7 @@ from anjian.accounts.models import Organization, OrgKind
 from anjian.accounts.roles import Role
 from anjian.core import audit, events
 from anjian.core.models import AuditEntry, IdempotencyKey
-from anjian.core.numbering import next_value_into
+from anjian.core.numbering import insert_numbered, reserve_pk
 from anjian.core.scope import scope_q
 from anjian.core.text import clean
 from anjian.hazards import workflow
@@ -325,9 +325,14 @@ def hazard_report(
     unit = data.unit
     try:
         with transaction.atomic():
-            hazard = Hazard.objects.create(
-                # Provisional: the real number is taken last (see below).
-                number=f"~{uuid.uuid4().hex}"[:32],
+            # Every row of the report is built first and inserted last, in one statement with the
+            # number (``insert_numbered``): every report of the county and year queues on one
+            # counter row from there to its commit, so the row is taken as late as possible
+            # (docs/performance.md, issue 3), and the hazard is written once, already numbered,
+            # rather than inserted and then updated. The id is taken now: the events' hashes
+            # cover it and the photos refer to it.
+            hazard = Hazard(
+                pk=reserve_pk(Hazard),
                 unit=unit,
                 region_code=unit.region_code,
                 sector_id=unit.sector_id,
@@ -352,64 +357,54 @@ def hazard_report(
                 verifier_org=_verifier_for(actor, unit),
             )
             photos = _save_attachments(hazard, AttachmentKind.FOUND, data.photos, actor)
-            # The chain's head (event_count, last_hash) is written with the number, below.
-            reported = events.append(
-                HazardEvent,
-                hazard,
-                kind="report",
-                actor=actor,
-                note=data.description,
-                data={
-                    "level": data.level,
-                    "deadline": data.deadline,
-                    "source": data.source,
-                    "attachments": photos,
-                    "criterion": data.criterion.pk if data.criterion else None,
-                    "status": hazard.status,
-                },
-                actor_name=_actor_name(actor),
-                write_head=False,
-            )
-            new_events = [reported]
-            if data.on_the_spot:
-                after = _save_attachments(hazard, AttachmentKind.RECTIFIED, data.after_photos, actor)
-                today = timezone.localdate()
-                hazard.status = Status.CLOSED
-                hazard.rectified_on = hazard.closed_on = today
-                hazard.save(update_fields=["status", "rectified_on", "closed_on", "updated_at"])
-                new_events.append(
-                    _event(hazard, "correct_on_spot", actor, "当场整改完毕", audited=False, attachments=after)
+            new_events = [
+                events.build(
+                    HazardEvent,
+                    hazard,
+                    kind="report",
+                    actor=actor,
+                    note=data.description,
+                    data={
+                        "level": data.level,
+                        "deadline": data.deadline,
+                        "source": data.source,
+                        "attachments": photos,
+                        "criterion": data.criterion.pk if data.criterion else None,
+                        "status": hazard.status,
+                    },
+                    actor_name=_actor_name(actor),
                 )
+            ]
+            if data.on_the_spot:
+                # 当场整改: reported and closed at once, with its before/after photos.
+                after = _save_attachments(hazard, AttachmentKind.RECTIFIED, data.after_photos, actor)
+                hazard.status = Status.CLOSED
+                hazard.rectified_on = hazard.closed_on = timezone.localdate()
+                new_events.append(
+                    events.build(
+                        HazardEvent,
+                        hazard,
+                        kind="correct_on_spot",
+                        actor=actor,
+                        note="当场整改完毕",
+                        data={"attachments": after, "status": hazard.status},
+                        actor_name=_actor_name(actor),
+                    )
+                )
+            rows: list[tuple[Model, str | None, str]] = [(hazard, "number", ""), *((e, None, "") for e in new_events)]
             if idempotency_key:
-                # The key row is written once, with its hazard. A concurrent retry with the same key
-                # blocks on the unique index here until this commits, then fails and answers the
-                # hazard this one made (below); it never takes the county's counter.
-                IdempotencyKey.objects.create(
+                # The key row is written with its hazard. A concurrent retry with the same key
+                # fails on the key's unique index once this commits, gives its number back by
+                # rolling back, and answers the hazard this one made (below).
+                key_row = IdempotencyKey(
                     user=actor, key=idempotency_key, scope="hazards.report", object_id=str(hazard.pk)
                 )
-            # The number last: every report of the county and year queues on one counter row until
-            # its commit, so the row is taken as late as possible (docs/performance.md, issue 3),
-            # in one statement that also writes the chain's head. Numbers stay gap-free: a
-            # rolled-back report gives its number back. The events do not carry the number, so
-            # the chain is unaffected.
+                rows.append((key_row, None, ""))
+            # The audit entries name the number: "YH… <description>", as str(hazard) once numbered.
+            suffix = f" {hazard.description[:30]}"
+            rows += [(_audit_entry(hazard, e, actor), "object_repr", suffix) for e in new_events]
             county = unit.region_code[:6]
-            # A JSON report has one event: its audit entry goes in the same statement (it names
-            # the number), so after the counter only the commit remains.
-            entry = _audit_entry(hazard, reported, actor) if len(new_events) == 1 else None
-            hazard.number = next_value_into(
-                f"hazard:{county}:{data.found_on.year}",
-                Hazard,
-                hazard.pk,
-                "number",
-                f"YH{county}{data.found_on.year}",
-                also={"event_count": hazard.event_count, "last_hash": hazard.last_hash},
-                record=entry,
-                record_field="object_repr",
-                record_suffix=f" {hazard.description[:30]}",  # str(hazard) once numbered
-            )
-            if entry is None:
-                for event in new_events:
-                    _audit(hazard, event, actor)
+            insert_numbered(f"hazard:{county}:{data.found_on.year}", f"YH{county}{data.found_on.year}", rows)
     except IntegrityError:
         if idempotency_key:
             earlier = _idempotent(actor, idempotency_key)
