@@ -470,6 +470,12 @@ def report(args: argparse.Namespace, info: dict[str, str], result: dict[str, Any
     for label, share in result.get("profile", []):
         print(f"  profile: {label}: {share}")
     print(f"\ntarget (≥ {TARGET_RATE:.0f}/s, p99 ≤ {TARGET_P99_MS:.0f} ms, no errors): {'MET' if ok else 'NOT MET'}")
+    if args.rate is None:
+        # Little's law: with every client always waiting, mean latency = clients / throughput.
+        print(
+            f"(closed loop: the mean latency is {args.clients} / throughput whatever the server does; "
+            f"the latency target is judged with --rate {TARGET_RATE:.0f})"
+        )
     print(json.dumps(result, ensure_ascii=False))
 
 
