@@ -20,7 +20,7 @@ from anjian.core import uscc
 from anjian.core.scope import scope_q, scoped
 from anjian.core.text import clean
 from anjian.enforcement import services
-from anjian.enforcement.filters import action_filters, filtered_actions
+from anjian.enforcement.filters import action_filters, filtered_actions, filtered_interviews, interview_filters
 from anjian.enforcement.models import ActionKind, EnforcementAction, Interview, InterviewKind
 from anjian.enforcement.selectors import action_list, interview_list
 from anjian.inspections.models import Inspection
@@ -364,7 +364,7 @@ class InterviewLedger(Ledger):
 
     def export_objects(self, user: User | None, params: dict[str, Any]) -> Iterable[Any]:
         assert user is not None
-        return interview_list(user).order_by("date", "id")
+        return filtered_interviews(user, interview_filters(params)).order_by("date", "id")
 
     def example(self, user: User | None) -> dict[str, Any]:
         return {

@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/edit/", views.action_edit, name="edit"),
     path("<int:pk>/documents/", views.action_document, name="issue"),
     path("<int:pk>/penalty/", views.action_penalty, name="penalty"),
+    path("documents/", views.document_list, name="documents"),
     path("documents/<int:pk>/download", views.document_download, name="document_download"),
     path("interviews/", views.interview_list, name="interviews"),
     path("interviews/new/", views.interview_create, name="interview_create"),

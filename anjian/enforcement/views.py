@@ -18,12 +18,11 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from anjian.campaigns.models import Campaign
-from anjian.core.params import param_date, param_int
+from anjian.core.params import param_int
 from anjian.core.scope import scoped
-from anjian.core.text import clean
 from anjian.enforcement import selectors, services
 from anjian.enforcement.documents import document_issue
-from anjian.enforcement.filters import action_filters, filtered_actions
+from anjian.enforcement.filters import action_filters, filtered_actions, filtered_interviews, interview_filters
 from anjian.enforcement.forms import ActionEditForm, ActionForm, InterviewForm, PenaltyForm
 from anjian.enforcement.models import ActionKind, DocumentType, EnforcementAction, InterviewKind, PenaltyStage
 from anjian.inspections.models import Inspection
@@ -224,29 +223,54 @@ def document_download(request: HttpRequest, pk: int) -> FileResponse:
     return response
 
 
+@login_required
+def document_list(request: HttpRequest) -> HttpResponse:
+    """执法文书: the issued documents in scope; the statistics' 执法文书数 opens it (stats.links)."""
+    user = _user(request)
+    filters = selectors.DocumentFilters.from_params(request.GET)
+    page = Paginator(selectors.document_list(user, filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "page": page,
+        "filters": filters,
+        "query": query.urlencode(),
+        # The statistics' filters have no field in the form: hidden, so a change of type or dates keeps them.
+        "kept": list(filters.click_through().items()),
+        "doc_types": DocumentType.choices,
+        # A document stays in its region; its unit may have moved out of the user's scope since (no link then).
+        "visible_units": selectors.visible_unit_ids(user, {d.unit_id for d in page.object_list}),
+    }
+    template = "enforcement/documents.html#results" if request.htmx else "enforcement/documents.html"  # type: ignore[attr-defined]
+    return render(request, template, context)
+
+
 # --- interviews, notices, exposure --------------------------------------------------------------
 
 
 @login_required
 def interview_list(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    kind = str(request.GET.get("kind") or "")
-    kind = kind if kind in InterviewKind.values else ""
-    q = clean(str(request.GET.get("q") or ""))
-    date_from, date_to = param_date(request.GET.get("from")), param_date(request.GET.get("to"))
-    qs = selectors.interview_list(user, kind, q)
-    if date_from:
-        qs = qs.filter(date__gte=date_from)
-    if date_to:
-        qs = qs.filter(date__lte=date_to)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    filters = interview_filters(request.GET)
+    page = Paginator(filtered_interviews(user, filters), PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    # Every filter of the request (the statistics pages link here with several) survives paging and
+    # a change of the form's fields.
+    shown = {"q", "kind", "from", "to"}
+    kept = [(k, v) for k, values in query.lists() if k not in shown for v in values]
     context = {
         "page": page,
-        "filters": {"kind": kind, "q": q, "date_from": date_from, "date_to": date_to},
+        "filters": filters,
         "query": query.urlencode(),
+        "kept": kept,
         "kinds": InterviewKind.choices,
+        # Several kinds at once (约谈 + 通报, from a statistics link) get an option of their own.
+        "several_kinds": (
+            (",".join(filters["kinds"]), "、".join(InterviewKind(k).label for k in filters["kinds"]))
+            if len(filters["kinds"]) > 1
+            else None
+        ),
         "can_edit": _can_write(user),
     }
     template = "enforcement/interviews.html#results" if request.htmx else "enforcement/interviews.html"  # type: ignore[attr-defined]

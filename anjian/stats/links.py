@@ -1,7 +1,7 @@
 """Indicator → the list of records behind it (the dashboard's and the progress table's click-through).
 
 One mapping for every screen: ``Links(scope).url(code)`` is the list page (hazards, inspections,
-enforcement actions, interviews, accidents, outreach, units, campaigns) with that list's own query
+enforcement actions and documents, interviews, accidents, outreach, units, campaigns) with that list's own query
 parameters set so that it shows the records the indicator counts. ``EXACT`` names the indicators
 whose list has exactly as many rows as the figure (a count of records); the others open the records
 the figure is made of (e.g. ``penalized_units`` opens the penalty decisions, ``fines_yuan`` too).
@@ -81,6 +81,7 @@ def _nothing(s: Scope, start: dt.date, end: dt.date) -> Params:
 HAZARDS, INSPECTIONS, ACTIONS = "hazards:list", "inspections:list", "enforcement:list"
 INTERVIEWS, ACCIDENTS, OUTREACH = "enforcement:interviews", "accidents:list", "outreach:list"
 UNITS, CAMPAIGNS = "units:list", "campaigns:list"
+DOCUMENTS = "enforcement:documents"
 
 TARGETS: dict[str, Target] = {
     "units": Target(UNITS, _nothing),
@@ -112,13 +113,13 @@ TARGETS: dict[str, Target] = {
     "licenses_revoked": Target(ACTIONS, _kind("license_revoke"), exact=True),
     "cases_transferred": Target(ACTIONS, _kind("transfer"), exact=True),
     "criminal_transfers": Target(ACTIONS, _kind("criminal"), exact=True),
-    # Documents have no list of their own: the actions they were issued for.
-    "documents_issued": Target(ACTIONS, _period),
-    # The interview list is by the office's region, not by the units named: the period's events.
-    "interviews": Target(INTERVIEWS, _period),
-    "interviewed_units": Target(INTERVIEWS, _period),
-    "interviewed_persons": Target(INTERVIEWS, _period),
-    "exposures": Target(INTERVIEWS, _kind("exposure")),
+    # The documents themselves, issued in the period, filtered as documents_qs counts them.
+    "documents_issued": Target(DOCUMENTS, _period, exact=True),
+    # An interview counts where a unit it names is; the list filters the named units the same way.
+    "interviews": Target(INTERVIEWS, _kind("interview,notice"), exact=True),
+    "interviewed_units": Target(INTERVIEWS, _kind("interview,notice")),
+    "interviewed_persons": Target(INTERVIEWS, _kind("interview,notice")),
+    "exposures": Target(INTERVIEWS, _kind("exposure"), exact=True),
     "exposed_units": Target(INTERVIEWS, _kind("exposure")),
     **{c: Target(ACCIDENTS, _category("production"), exact=c == "accidents")
        for c in ("accidents", "deaths", "injuries", "direct_loss_yuan")},
@@ -140,16 +141,18 @@ EXACT = frozenset(code for code, t in TARGETS.items() if t.exact)
 
 # The scope's filters as each list names them (None: the list has no such filter).
 _REGION = {UNITS: "region", HAZARDS: "region", INSPECTIONS: "region", ACTIONS: "region", ACCIDENTS: "region",
-           OUTREACH: "region"}
-_CAMPAIGN = {HAZARDS: "in_campaign", INSPECTIONS: "in_campaign", ACTIONS: "in_campaign", OUTREACH: "in_campaign"}
+           OUTREACH: "region", INTERVIEWS: "region", DOCUMENTS: "region"}
+_CAMPAIGN = {HAZARDS: "in_campaign", INSPECTIONS: "in_campaign", ACTIONS: "in_campaign", OUTREACH: "in_campaign",
+             INTERVIEWS: "in_campaign", DOCUMENTS: "in_campaign"}
 _SECTOR = {UNITS: "sector", HAZARDS: "sector", INSPECTIONS: "sector", ACTIONS: "sector", ACCIDENTS: "sector",
-           OUTREACH: "sector"}
+           OUTREACH: "sector", INTERVIEWS: "sector", DOCUMENTS: "sector"}
 _DEPARTMENT = {HAZARDS: "department", INSPECTIONS: "department", ACTIONS: "department", ACCIDENTS: "department",
-               OUTREACH: "department"}
+               OUTREACH: "department", INTERVIEWS: "department", DOCUMENTS: "department"}
 # The tables whose figures the campaign filter changes (compute.py: not units, not accidents).
 CAMPAIGN_TABLES = frozenset({ind.INSPECTIONS, ind.HAZARDS, ind.ENFORCEMENT, ind.DOCUMENTS, ind.INTERVIEWS,
                              ind.OUTREACH, ind.TASKS})
-_UNIT = {HAZARDS: "unit", INSPECTIONS: "unit", ACTIONS: "unit", ACCIDENTS: "unit", OUTREACH: "unit"}
+_UNIT = {HAZARDS: "unit", INSPECTIONS: "unit", ACTIONS: "unit", ACCIDENTS: "unit", OUTREACH: "unit", INTERVIEWS: "unit",
+         DOCUMENTS: "unit"}
 
 
 def month_range(s: Scope, month: str) -> tuple[dt.date, dt.date]:

@@ -33,7 +33,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     items.append({"label": "生产经营单位", "url": reverse("units:list")})
     if user.role not in (Role.UNIT_STAFF, Role.GRID_WORKER):
         more += [
-            {"label": "执法与文书", "url": _url("enforcement:list")},
+            {"label": "执法记录", "url": _url("enforcement:list")},
+            {"label": "执法文书", "url": _url("enforcement:documents")},
             {"label": "约谈通报曝光", "url": _url("enforcement:interviews")},
             {"label": "专项行动", "url": reverse("campaigns:list")},
             {"label": "事故", "url": reverse("accidents:list")},

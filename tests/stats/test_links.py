@@ -17,7 +17,7 @@ H1: dict[str, Any] = {"region": "430626", "date_from": "2024-01-01", "date_to": 
 
 # The indicators the issue names, at least; every other exact one is checked too.
 NAMED = {"hazards_found", "hazards_overdue", "hazards_major_found", "inspections", "cases_filed", "penalty_cases",
-         "accidents"}
+         "accidents", "documents_issued"}
 
 
 def listed(county, url: str | None, persona: str = "county_admin") -> int:
@@ -72,6 +72,7 @@ def test_fixture_figures_by_hand(facts):
     assert listed(county, links.url("road_accidents")) == 2
     assert listed(county, links.url("publicity_events")) == 3
     assert listed(county, links.url("hazards_major_supervised")) == 1
+    assert listed(county, links.url("documents_issued")) == 2  # 汇丰化工 and 安定建筑 on 6 March; not 芙蓉区's
 
 
 def test_overdue_link_parameters(facts):
@@ -87,12 +88,14 @@ def test_township_rows_and_months_narrow_the_list(facts):
     links = Links(s)
     county = facts.county
     for row in compute_by(s, TOWNSHIP, totals=False).rows:
-        for code in ("hazards_found", "hazards_overdue", "inspections", "penalty_cases", "accidents", "trainings"):
+        for code in ("hazards_found", "hazards_overdue", "inspections", "penalty_cases", "accidents", "trainings",
+                     "documents_issued"):
             url = links.url(code, region=row.key)
             assert url is not None
             assert listed(county, url) == row.values[code], (row.name, code)
     for row in compute_by(s, MONTH, totals=False).rows:
-        for code in ("hazards_found", "hazards_open", "inspections", "accidents", "road_accidents", "trainings"):
+        for code in ("hazards_found", "hazards_open", "inspections", "accidents", "road_accidents", "trainings",
+                     "documents_issued"):
             assert listed(county, links.url(code, month=row.key)) == row.values[code], (row.key, code)
 
 
@@ -100,7 +103,7 @@ def test_township_persona_sees_the_same_count_in_its_township(facts):
     s = build_scope(**(H1 | {"region": "430626101"}))
     links = Links(s)
     values = compute(s)
-    for code in ("hazards_found", "hazards_overdue", "inspections", "penalty_cases"):
+    for code in ("hazards_found", "hazards_overdue", "inspections", "penalty_cases", "documents_issued"):
         assert listed(facts.county, links.url(code), persona="township") == values[code], code
 
 
