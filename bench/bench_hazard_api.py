@@ -242,25 +242,12 @@ def postgres_cluster(workdir: Path, fsync: bool, max_connections: int) -> Iterat
 
 
 @contextlib.contextmanager
-def server(env: dict[str, str], port: int, workers: int, threads: int, log: Path, what_if: bool) -> Iterator[int]:
-    """``anjian serve`` on 127.0.0.1:port until the block ends; yields its pid.
-
-    With ``what_if``, the web server with the same options as ``anjian serve`` gives it, serving
-    bench/hazard_whatif.py (the application with the suggested changes) instead.
-    """
-    if what_if:
-        sys.path.insert(0, str(REPO))
-        from anjian.core.management.commands.serve import web_command
-
-        cmd = web_command(f"127.0.0.1:{port}", workers, threads)
-        cmd[cmd.index("anjian.wsgi:application")] = "hazard_whatif:application"
-        cmd[0] = str(PYTHON)
-        env = {**env, "PYTHONPATH": os.pathsep.join([str(BENCH), env.get("PYTHONPATH", "")]).rstrip(os.pathsep)}
-    else:
-        cmd = [
-            str(ANJIAN), "serve", "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
-            "--threads", str(threads), "--no-jobs",
-        ]  # fmt: skip
+def server(env: dict[str, str], port: int, workers: int, threads: int, log: Path) -> Iterator[int]:
+    """``anjian serve`` on 127.0.0.1:port until the block ends; yields its pid."""
+    cmd = [
+        str(ANJIAN), "serve", "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
+        "--threads", str(threads), "--no-jobs",
+    ]  # fmt: skip
     with open(log, "wb") as out:
         proc = subprocess.Popen(cmd, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
     try:
@@ -370,7 +357,7 @@ def bench(args: argparse.Namespace, workdir: Path, database_url: str, db_pid: in
 
     port = free_port()
     result: dict[str, Any] = {}
-    with server(env, port, args.workers, args.threads, workdir / "server.log", args.what_if) as pid:
+    with server(env, port, args.workers, args.threads, workdir / "server.log") as pid:
         monitor = Monitor(server_pid=pid, db_pid=db_pid, database_url=database_url)
         sampler = threading.Thread(target=monitor.run, daemon=True)
         sampler.start()
@@ -497,7 +484,6 @@ def main() -> int:
     parser.add_argument("--no-fsync", dest="fsync", action="store_false", help="the throwaway cluster without fsync")
     parser.add_argument("--units", type=int, default=1000)
     parser.add_argument("--profile", action="store_true", help="sample the workers with py-spy")
-    parser.add_argument("--what-if", action="store_true", help="serve bench/hazard_whatif.py (suggested changes)")
     parser.add_argument("--keep", action="store_true", help="keep the temp dir (logs, profile) — not the cluster")
     args = parser.parse_args()
     if args.duration > 600:
@@ -517,8 +503,6 @@ def main() -> int:
             max_connections = args.workers * args.threads + 20
             with postgres_cluster(workdir, args.fsync, max_connections) as (url, pid):
                 result = bench(args, workdir, url, pid)
-        if args.what_if:
-            label += ", what-if (bench/hazard_whatif.py)"
         report(args, info, result, label)
     finally:
         if args.keep:
