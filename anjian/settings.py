@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "anjian.enforcement",
     "anjian.accidents",
     "anjian.outreach",
+    "anjian.plans",
     "anjian.notifications",
     "anjian.ledgers",
     "anjian.stats",

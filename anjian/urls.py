@@ -14,6 +14,7 @@ urlpatterns = [
     path("enforcement/", include("anjian.enforcement.urls")),
     path("accidents/", include("anjian.accidents.urls")),
     path("outreach/", include("anjian.outreach.urls")),
+    path("plans/", include("anjian.plans.urls")),
     path("campaigns/", include("anjian.campaigns.urls")),
     path("h/", include("anjian.hazards.link_urls")),
     path("notifications/", include("anjian.notifications.urls")),

@@ -41,6 +41,11 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             {"label": "宣教活动", "url": reverse("outreach:list")},
             {"label": "包联责任", "url": reverse("units:assignments")},
         ]
+    # 双随机抽查: the roles that read draws (anjian.plans.services.DRAW_READERS; not experts).
+    from anjian.plans.services import DRAW_READERS
+
+    if user.role in DRAW_READERS:
+        more.append({"label": "双随机抽查", "url": _url("plans:list")})
     more.append({"label": "API 文档", "url": "/api/docs"})
     # 统计: the roles that may read statistics (the same set as the API's, anjian.stats.api).
     from anjian.stats.api import STATS_READERS

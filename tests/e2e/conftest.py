@@ -18,7 +18,7 @@ import pytest
 from tests.conftest import IN_CI, PASSWORD, County
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, Playwright
+    from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, Playwright
 
 T = TypeVar("T")
 
@@ -136,3 +136,29 @@ def sign_in(page: Any, base: str, username: str) -> None:
     page.get_by_label("密码", exact=True).fill(PASSWORD)
     page.get_by_role("button", name="登录", exact=True).click()
     expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
+
+
+def new_page(
+    browser: Browser, device: str, problems: list[str], *, csp_only: bool = False
+) -> tuple[BrowserContext, Page]:
+    """A page in a new browser context sized for ``device`` (Chinese locale, Asia/Shanghai time).
+
+    Every console error and uncaught script error is appended to ``problems`` — with ``csp_only``,
+    only Content-Security-Policy violations: the CSP allows no external host and no inline script,
+    so a violation is a bug, not noise. The caller closes the context.
+    """
+    phone = device == "phone"
+    context = browser.new_context(
+        viewport=VIEWPORTS[device], is_mobile=phone, has_touch=phone, locale="zh-CN", timezone_id="Asia/Shanghai"
+    )
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+
+    def on_console(message: ConsoleMessage) -> None:
+        if message.type == "error" and (not csp_only or "Content Security Policy" in message.text):
+            problems.append(message.text)
+
+    page.on("console", on_console)
+    if not csp_only:
+        page.on("pageerror", lambda exc: problems.append(str(exc)))
+    return context, page

@@ -8,11 +8,11 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from tests.conftest import County
-from tests.e2e.conftest import VIEWPORTS, BrowserThread, sign_in
+from tests.e2e.conftest import VIEWPORTS, BrowserThread, new_page, sign_in
 from tests.stats import factories as f
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, ConsoleMessage
+    from playwright.sync_api import Browser
 
 # The live server answers from another thread: the test data must be committed (transaction=True).
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -35,24 +35,12 @@ def test_dashboard_charts_and_click_through(
     f.action(units["chem_a"], "penalty", "2024-03-10", 100000)
     username = e2e_county.users["county_admin"].username
     base = live_server.url
-    phone = device == "phone"
 
     def scenario(browser: Browser) -> None:
         from playwright.sync_api import expect
 
-        context = browser.new_context(
-            viewport=VIEWPORTS[device], is_mobile=phone, has_touch=phone, locale="zh-CN", timezone_id="Asia/Shanghai",
-        )
-        context.set_default_timeout(15_000)
-        page = context.new_page()
         errors: list[str] = []
-
-        def on_console(message: ConsoleMessage) -> None:
-            if message.type == "error":
-                errors.append(message.text)
-
-        page.on("console", on_console)
-        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        context, page = new_page(browser, device, errors)
         try:
             sign_in(page, base, username)
 

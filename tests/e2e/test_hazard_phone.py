@@ -14,11 +14,11 @@ import pytest
 
 from anjian.hazards.models import Hazard, Status
 from tests.conftest import County
-from tests.e2e.conftest import VIEWPORTS, BrowserThread, sign_in
+from tests.e2e.conftest import BrowserThread, new_page, sign_in
 from tests.hazards.test_photos import phone_jpeg
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page
+    from playwright.sync_api import Browser, BrowserContext, Page
 
 # The live server answers from another thread: the test data must be committed (transaction=True).
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -44,17 +44,7 @@ def test_report_claim_submit_verify_on_a_phone(
         violations: list[str] = []
 
         def phone(username: str) -> tuple[BrowserContext, Page]:
-            context = browser.new_context(
-                viewport=VIEWPORTS["phone"], is_mobile=True, has_touch=True, locale="zh-CN", timezone_id="Asia/Shanghai"
-            )
-            context.set_default_timeout(15_000)
-            page = context.new_page()
-
-            def on_console(message: ConsoleMessage) -> None:
-                if message.type == "error" and "Content Security Policy" in message.text:
-                    violations.append(message.text)
-
-            page.on("console", on_console)
+            context, page = new_page(browser, "phone", violations, csp_only=True)
             sign_in(page, base, username)
             return context, page
 

@@ -9,10 +9,10 @@ import pytest
 
 from anjian.core.text import pinyin_initials
 from tests.conftest import County
-from tests.e2e.conftest import VIEWPORTS, BrowserThread, sign_in
+from tests.e2e.conftest import VIEWPORTS, BrowserThread, new_page, sign_in
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, ConsoleMessage
+    from playwright.sync_api import Browser
 
 # The live server answers from another thread: the test data must be committed (transaction=True).
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -31,28 +31,12 @@ def test_login_find_unit_by_pinyin_initials_and_open_it(
     # the county prefix most names in 平江县 share ('hfhg').
     term = pinyin_initials(name.removeprefix(e2e_county.county.name))[:4]
     base = live_server.url
-    phone = device == "phone"
 
     def scenario(browser: Browser) -> None:
         from playwright.sync_api import expect
 
-        context = browser.new_context(
-            viewport=VIEWPORTS[device],
-            is_mobile=phone,
-            has_touch=phone,
-            locale="zh-CN",
-            timezone_id="Asia/Shanghai",
-        )
-        context.set_default_timeout(15_000)
-        page = context.new_page()
-        # The CSP allows no external host and no inline script: a violation is a bug, not noise.
         violations: list[str] = []
-
-        def on_console(message: ConsoleMessage) -> None:
-            if message.type == "error" and "Content Security Policy" in message.text:
-                violations.append(message.text)
-
-        page.on("console", on_console)
+        context, page = new_page(browser, device, violations, csp_only=True)
         try:
             sign_in(page, base, username)
 

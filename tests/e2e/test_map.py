@@ -17,12 +17,12 @@ import pytest
 from anjian.regions.services import boundaries_import
 from anjian.units.models import Unit
 from tests.conftest import County
-from tests.e2e.conftest import VIEWPORTS, BrowserThread, sign_in
+from tests.e2e.conftest import BrowserThread, new_page, sign_in
 from tests.stats import factories as f
 from tests.stats.test_map import township_squares
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, ConsoleMessage, Page
+    from playwright.sync_api import Browser, Page
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -42,16 +42,7 @@ def prepare(county: County) -> None:
 def open_map(browser: Browser, base: str, username: str, problems: list[str]) -> Page:
     from playwright.sync_api import expect
 
-    context = browser.new_context(viewport=VIEWPORTS["desktop"], locale="zh-CN", timezone_id="Asia/Shanghai")
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-
-    def on_console(message: ConsoleMessage) -> None:
-        if message.type == "error":
-            problems.append(message.text)
-
-    page.on("console", on_console)
-    page.on("pageerror", lambda error: problems.append(str(error)))
+    _context, page = new_page(browser, "desktop", problems)
     # Offline means offline: any request to another host is a failure.
     page.on("request", lambda request: None if request.url.startswith(base) else problems.append(request.url))
     sign_in(page, base, username)
