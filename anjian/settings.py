@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "anjian.accidents",
     "anjian.outreach",
     "anjian.plans",
+    "anjian.tipoffs",
     "anjian.notifications",
     "anjian.ledgers",
     "anjian.stats",
@@ -243,6 +244,9 @@ ANJIAN_LINK_HOURS = int(os.environ.get("ANJIAN_LINK_HOURS", "72"))
 ANJIAN_SITE_URL = os.environ.get("ANJIAN_SITE_URL", "http://127.0.0.1:8000")
 ANJIAN_SMS_BACKEND = os.environ.get("ANJIAN_SMS_BACKEND", "anjian.notifications.sms.LoggingSmsBackend")
 ANJIAN_SMS_UNITS_WITHOUT_ACCOUNT = _env_bool("ANJIAN_SMS_UNITS_WITHOUT_ACCOUNT", True)
+# 举报奖励 for a general hazard, in yuan: local rules only (the national rule, 安监总财〔2018〕19号,
+# rewards none), so 0 = none unless the county sets its amount (docs/guide/tipoffs.md).
+ANJIAN_TIPOFF_GENERAL_REWARD = os.environ.get("ANJIAN_TIPOFF_GENERAL_REWARD", "0")
 
 LOGGING = {
     "version": 1,

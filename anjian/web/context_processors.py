@@ -46,6 +46,11 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
 
     if user.role in DRAW_READERS:
         more.append({"label": "双随机抽查", "url": _url("plans:list")})
+    # 举报受理: the roles that read tip-offs (anjian.tipoffs.services.READERS; not units, grids, experts).
+    from anjian.tipoffs.services import READERS as TIPOFF_READERS
+
+    if user.role in TIPOFF_READERS:
+        more.append({"label": "举报受理", "url": _url("tipoffs:list")})
     more.append({"label": "API 文档", "url": "/api/docs"})
     # 统计: the roles that may read statistics (the same set as the API's, anjian.stats.api).
     from anjian.stats.api import STATS_READERS
