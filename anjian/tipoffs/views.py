@@ -35,6 +35,7 @@ from anjian.tipoffs.forms import (
     StartCheckForm,
 )
 from anjian.tipoffs.models import Kind, Outcome, Status, Tipoff
+from anjian.tipoffs.rewards import yuan
 
 if TYPE_CHECKING:
     from anjian.accounts.models import User
@@ -185,6 +186,12 @@ def _detail(request: HttpRequest, user: User, tipoff: Tipoff, *, bound: dict[str
         "duplicates": list(tipoff.duplicates.order_by("received_on", "id").only("id", "number", "received_on")),
         "collect_by": services.collect_by(tipoff.reward_notified_on) if tipoff.reward_notified_on else None,
         "preview": preview,
+        # Amounts as the reward's basis writes them ("3,000 元", "12,345.60 元").
+        "money": {
+            "preview": yuan(preview[0]) if preview else "",
+            "reward": yuan(tipoff.reward_amount) if tipoff.reward_amount is not None else "",
+            "fine": yuan(fine) if (fine := tipoff.action.fine_initial if tipoff.action else None) is not None else "",
+        },
         "forms": step_forms,
         "history": _history(user, tipoff),
         "error": error,

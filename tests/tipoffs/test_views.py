@@ -185,7 +185,7 @@ def test_the_whole_loop_through_the_pages(county, client, tipoff):
     assert client.post(step(tipoff.pk, "close"), {**form, "confirmed": "1"}).status_code == 302
     tipoff.refresh_from_db()
     assert (tipoff.status, tipoff.action) == (Status.CLOSED, action)
-    assert "7500.00 元" in client.get(reverse("tipoffs:detail", args=[tipoff.pk])).content.decode()  # the preview
+    assert "7,500 元" in client.get(reverse("tipoffs:detail", args=[tipoff.pk])).content.decode()  # the preview
     assert client.post(step(tipoff.pk, "propose")).status_code == 302
     # The township may not approve: the page offers no form, the POST is refused.
     assert client.post(step(tipoff.pk, "approve"), {"approve-notified_on": "2026-06-16"}).status_code == 403
