@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "anjian.outreach",
     "anjian.plans",
     "anjian.tipoffs",
+    "anjian.patrols",
     "anjian.notifications",
     "anjian.ledgers",
     "anjian.stats",

@@ -16,6 +16,7 @@ urlpatterns = [
     path("outreach/", include("anjian.outreach.urls")),
     path("plans/", include("anjian.plans.urls")),
     path("tipoffs/", include("anjian.tipoffs.urls")),
+    path("patrols/", include("anjian.patrols.urls")),
     path("campaigns/", include("anjian.campaigns.urls")),
     path("h/", include("anjian.hazards.link_urls")),
     path("notifications/", include("anjian.notifications.urls")),

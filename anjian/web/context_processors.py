@@ -51,6 +51,12 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
 
     if user.role in TIPOFF_READERS:
         more.append({"label": "举报受理", "url": _url("tipoffs:list")})
+    # 网格巡查: the roles that read patrols (anjian.patrols.services.READERS; not units, experts, auditors).
+    from anjian.patrols.services import READERS as PATROL_READERS
+    from anjian.patrols.services import can_record as can_patrol
+
+    if user.role in PATROL_READERS:
+        more.append({"label": "网格巡查", "url": _url("patrols:list")})
     more.append({"label": "API 文档", "url": "/api/docs"})
     # 统计: the roles that may read statistics (the same set as the API's, anjian.stats.api).
     from anjian.stats.api import STATS_READERS
@@ -73,4 +79,5 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "nav_org": user.unit.name if user.unit_id else (user.org.name if user.org_id else ""),
         "nav_is_account_admin": user.role in ACCOUNT_ADMINS,
         "nav_can_report": can_report(user),
+        "nav_can_patrol": can_patrol(user),
     }
