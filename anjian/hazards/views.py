@@ -188,7 +188,7 @@ def unit_suggest(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     q = str(request.GET.get("unit_q") or "").strip()
     units = list(unit_list(user, UnitFilters(q=q))[:SUGGESTIONS]) if q else []
-    return render(request, "hazards/report.html#unit_options", {"picker": {"suggestions": units, "unit_q": q}})
+    return render(request, "web/_unit_picker.html#unit_options", {"picker": {"suggestions": units, "unit_q": q}})
 
 
 # --- detail -----------------------------------------------------------------------------------

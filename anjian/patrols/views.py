@@ -145,7 +145,7 @@ def unit_suggest(request: HttpRequest) -> HttpResponse:
         return HttpResponseForbidden(f"{user.get_role_display()}不能登记巡查")
     q = str(request.GET.get("unit_q") or "").strip()
     units = list(patrollable_units(user).filter(search_q(q)).order_by("name_pinyin", "id")[:SUGGESTIONS]) if q else []
-    return render(request, "patrols/form.html#unit_options", {"picker": {"suggestions": units, "unit_q": q}})
+    return render(request, "web/_unit_picker.html#unit_options", {"picker": {"suggestions": units, "unit_q": q}})
 
 
 # --- a patrol's page ---------------------------------------------------------------------------------
