@@ -12,6 +12,8 @@ from anjian.enforcement.api import router as enforcement_router
 from anjian.hazards.api import router as hazards_router
 from anjian.inspections.api import router as inspections_router
 from anjian.outreach.api import router as outreach_router
+from anjian.patrols.api import router as patrols_router
+from anjian.plans.api import router as plans_router
 from anjian.regions.api import router as regions_router
 from anjian.stats.api import router as stats_router
 from anjian.units.api import router as units_router
@@ -34,3 +36,5 @@ api.add_router("/v1/accidents", accidents_router)
 api.add_router("/v1/outreach", outreach_router)
 api.add_router("/v1/campaigns", campaigns_router)
 api.add_router("/v1/stats", stats_router)
+api.add_router("/v1/patrols", patrols_router)
+api.add_router("/v1/draws", plans_router)
