@@ -168,3 +168,20 @@ def county(db: Any) -> County:
 
 def chromium_path() -> str | None:
     return shutil.which("chromium") or (os.path.exists("/usr/bin/chromium") and "/usr/bin/chromium") or None
+
+
+@pytest.fixture
+def api_as(county: County) -> Any:
+    """``api_as("township")``: an API client (tests/api/conftest.py ``ApiClient``, or the subclass given as
+    the second argument) with a fresh bearer token of that persona."""
+    from django.test import Client
+
+    from anjian.accounts.tokens import token_create
+    from tests.api.conftest import ApiClient
+
+    def make(persona: str, cls: type[ApiClient] = ApiClient) -> ApiClient:
+        user = county.users[persona]
+        _, raw = token_create(actor=user, user=user, name="tests")
+        return cls(Client(), raw)
+
+    return make

@@ -6,26 +6,13 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
 from anjian.accidents.models import Accident, Category, Investigation
 from anjian.accidents.services import AccidentData, accident_create
-from anjian.accounts.tokens import token_create
-from tests.api.conftest import ApiClient
 
 BASE = "/api/v1/accidents"
 WHEN = timezone.make_aware(dt.datetime(2026, 5, 12, 14, 30))
-
-
-@pytest.fixture
-def api_as(county):
-    def make(persona: str) -> ApiClient:
-        user = county.users[persona]
-        _, raw = token_create(actor=user, user=user, name="tests")
-        return ApiClient(Client(), raw)
-
-    return make
 
 
 def make(county: Any, number: str, persona: str = "county_admin", **kw: Any) -> Accident:

@@ -9,9 +9,6 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from anjian.accounts.models import User
-from anjian.accounts.tokens import token_create
-
 
 @dataclass
 class ApiClient:
@@ -38,18 +35,6 @@ class ApiClient:
     def patch(self, path: str, body: Any) -> tuple[int, Any]:
         response = self.client.patch(path, json.dumps(body), content_type="application/json", **self._headers())
         return response.status_code, response.json()
-
-
-@pytest.fixture
-def api_as(county):
-    """``api_as("township")``: an ApiClient with a fresh bearer token of that persona."""
-
-    def make(persona: str) -> ApiClient:
-        user: User = county.users[persona]
-        _, raw = token_create(actor=user, user=user, name="tests")
-        return ApiClient(Client(), raw)
-
-    return make
 
 
 @pytest.fixture

@@ -8,22 +8,11 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from anjian.accounts.tokens import token_create
 from anjian.campaigns.models import Campaign, Task
 from anjian.campaigns.services import CampaignData, TaskData, campaign_create, task_create
 from tests.api.conftest import ApiClient
 
 BASE = "/api/v1/campaigns"
-
-
-@pytest.fixture
-def api_as(county):
-    def make(persona: str) -> ApiClient:
-        user = county.users[persona]
-        _, raw = token_create(actor=user, user=user, name="tests")
-        return ApiClient(Client(), raw)
-
-    return make
 
 
 def make_campaign(county: Any, persona: str = "county_admin", name: str = "县级行动", region: str = "430626",

@@ -13,7 +13,6 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from anjian.accounts.tokens import token_create
 from anjian.core.events import verify_all
 from anjian.hazards.models import Attachment, Extension, Hazard, HazardEvent, MajorCriterion, Signoff, Supervision
 from tests.api.conftest import ApiClient
@@ -58,13 +57,9 @@ class HazardApi(ApiClient):
 
 
 @pytest.fixture
-def api_as(county):
-    def make(persona: str) -> HazardApi:
-        user = county.users[persona]
-        _, raw = token_create(actor=user, user=user, name="tests")
-        return HazardApi(Client(), raw)
-
-    return make
+def api_as(api_as):
+    """The shared fixture (tests/conftest.py), with this module's client."""
+    return lambda persona: api_as(persona, HazardApi)
 
 
 def body(county, unit: str = "chem_a", **kw: Any) -> dict[str, Any]:

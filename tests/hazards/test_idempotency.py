@@ -8,10 +8,8 @@ from typing import Any
 
 import pytest
 from django.db import connection
-from django.test import Client
 from django.utils import timezone
 
-from anjian.accounts.tokens import token_create
 from anjian.core.models import IdempotencyKey
 from anjian.hazards.models import Hazard, HazardEvent, Level, Source
 from anjian.hazards.services import HazardData, hazard_report
@@ -25,13 +23,9 @@ def media(settings: Any, tmp_path: Any) -> None:
 
 
 @pytest.fixture
-def api_as(county):
-    def make(persona: str) -> HazardApi:
-        user = county.users[persona]
-        _, raw = token_create(actor=user, user=user, name="tests")
-        return HazardApi(Client(), raw)
-
-    return make
+def api_as(api_as):
+    """The shared fixture (tests/conftest.py), with this module's client."""
+    return lambda persona: api_as(persona, HazardApi)
 
 
 def key(value: str) -> dict[str, str]:

@@ -6,26 +6,13 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from django.test import Client
 
-from anjian.accounts.tokens import token_create
 from anjian.campaigns.services import CampaignData, campaign_create
 from anjian.outreach.models import Activity, ActivityKind
 from anjian.outreach.services import ActivityData, activity_create
-from tests.api.conftest import ApiClient
 
 BASE = "/api/v1/outreach"
 D = dt.date(2026, 6, 16)
-
-
-@pytest.fixture
-def api_as(county):
-    def make(persona: str) -> ApiClient:
-        user = county.users[persona]
-        _, raw = token_create(actor=user, user=user, name="tests")
-        return ApiClient(Client(), raw)
-
-    return make
 
 
 def make(county: Any, number: str, persona: str = "county_admin", **kw: Any) -> Activity:

@@ -11,7 +11,6 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from anjian.accounts.tokens import token_create
 from anjian.core.models import AuditEntry, IdempotencyKey
 from anjian.patrols.models import Outcome, Patrol
 from anjian.patrols.selectors import NO_GRID, NO_GRID_NAME, coverage
@@ -36,13 +35,9 @@ class PatrolApi(ApiClient):
 
 
 @pytest.fixture
-def api_as(county):
-    def make(persona: str) -> PatrolApi:
-        user = county.users[persona]
-        _, raw = token_create(actor=user, user=user, name="tests")
-        return PatrolApi(Client(), raw)
-
-    return make
+def api_as(api_as):
+    """The shared fixture (tests/conftest.py), with this module's client."""
+    return lambda persona: api_as(persona, PatrolApi)
 
 
 def body(county: Any, unit: str = "chem_a", **kw: Any) -> dict[str, Any]:

@@ -11,24 +11,12 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from anjian.accounts.tokens import token_create
 from anjian.plans.models import Draw
 from anjian.plans.services import DrawData, draw_create, draw_publish
-from tests.api.conftest import ApiClient
 
 BASE = "/api/v1/draws"
 READERS = ["county_admin", "department", "township", "leader", "auditor", "sysadmin"]
 NO_ACCESS = ["grid_worker", "unit_staff", "expert"]
-
-
-@pytest.fixture
-def api_as(county):
-    def make(persona: str) -> ApiClient:
-        user = county.users[persona]
-        _, raw = token_create(actor=user, user=user, name="tests")
-        return ApiClient(Client(), raw)
-
-    return make
 
 
 @pytest.fixture
