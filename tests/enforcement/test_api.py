@@ -6,7 +6,6 @@ from typing import Any
 import pytest
 
 from anjian.enforcement.models import Document
-from tests.api.conftest import api_as  # noqa: F401
 
 
 @pytest.fixture(autouse=True)
@@ -14,7 +13,7 @@ def media(settings: Any, tmp_path: Path) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
-def test_action_create_detail_document_and_scope(county: Any, api_as: Any, hazards: Any) -> None:  # noqa: F811
+def test_action_create_detail_document_and_scope(county: Any, api_as: Any, hazards: Any) -> None:
     api = api_as("department")
     status, body = api.post(
         "/api/v1/enforcement/actions",
@@ -47,7 +46,7 @@ def test_action_create_detail_document_and_scope(county: Any, api_as: Any, hazar
     )
 
 
-def test_action_rejected_with_reasons(county: Any, api_as: Any) -> None:  # noqa: F811
+def test_action_rejected_with_reasons(county: Any, api_as: Any) -> None:
     status, body = api_as("county_admin").post(
         "/api/v1/enforcement/actions",
         {"unit_id": county.units["chem_a"].pk, "kind": "order_rectify", "date": "2026-03-02", "fine": "100"},
@@ -55,7 +54,7 @@ def test_action_rejected_with_reasons(county: Any, api_as: Any) -> None:  # noqa
     assert status == 422 and "fine" in body["errors"]
 
 
-def test_interviews_api(county: Any, api_as: Any) -> None:  # noqa: F811
+def test_interviews_api(county: Any, api_as: Any) -> None:
     api = api_as("county_admin")
     units = [county.units["chem_a"].pk, county.units["fire_b"].pk]
     status, body = api.post(

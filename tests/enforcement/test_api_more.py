@@ -10,7 +10,6 @@ import pytest
 
 from anjian.enforcement.models import ActionKind, EnforcementAction, PenaltyEvent
 from anjian.enforcement.services import ActionData, InterviewData, action_create, interview_create
-from tests.api.conftest import api_as  # noqa: F401
 
 from .conftest import DAY
 
@@ -26,7 +25,7 @@ def penalty(county: Any, kind: str = ActionKind.PENALTY) -> EnforcementAction:
     return action_create(actor=county.users["department"], data=data)
 
 
-def test_penalty_stages_through_the_api(county: Any, api_as: Any) -> None:  # noqa: F811
+def test_penalty_stages_through_the_api(county: Any, api_as: Any) -> None:
     action = penalty(county)
     url = f"/api/v1/enforcement/actions/{action.pk}/penalty"
     api = api_as("department")
@@ -42,7 +41,7 @@ def test_penalty_stages_through_the_api(county: Any, api_as: Any) -> None:  # no
     assert status == 201 and body["amount"] is None
 
 
-def test_penalty_api_rejections(county: Any, api_as: Any) -> None:  # noqa: F811
+def test_penalty_api_rejections(county: Any, api_as: Any) -> None:
     action = penalty(county)
     url = f"/api/v1/enforcement/actions/{action.pk}/penalty"
     api = api_as("county_admin")
@@ -64,7 +63,7 @@ def test_penalty_api_rejections(county: Any, api_as: Any) -> None:  # noqa: F811
     assert action.fine_current == Decimal("30000")
 
 
-def test_interview_detail_api(county: Any, api_as: Any) -> None:  # noqa: F811
+def test_interview_detail_api(county: Any, api_as: Any) -> None:
     data = InterviewData(
         kind="notice",
         date=DAY,

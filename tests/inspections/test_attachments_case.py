@@ -21,7 +21,6 @@ from anjian.hazards.services import hazard_claim, hazard_submit, hazard_verify
 from anjian.inspections import selectors, services
 from anjian.inspections.models import Attachment, Checklist, Inspection, PersonKind
 from anjian.inspections.services import InspectionData, InspectionError, PermissionDenied, PersonData
-from tests.api.conftest import api_as  # noqa: F401  (fixture)
 from tests.hazards.conftest import photo
 
 BASE = "/api/v1/inspections"
@@ -246,7 +245,7 @@ def test_list_filter_closed_and_open(county: Any, inspection: Inspection) -> Non
 # --- API -------------------------------------------------------------------------------------------
 
 
-def test_api_attachments_per_persona(county: Any, inspection: Inspection, api_as: Any) -> None:  # noqa: F811
+def test_api_attachments_per_persona(county: Any, inspection: Inspection, api_as: Any) -> None:
     api = api_as("township")
     url = f"{BASE}/{inspection.pk}/attachments"
     response = api.client.post(url, {"files": [upload(gps_jpeg()), upload(PDF, "记录.pdf")]}, **bearer(api))
@@ -271,7 +270,7 @@ def test_api_attachments_per_persona(county: Any, inspection: Inspection, api_as
     assert inspection.attachments.count() == 2
 
 
-def test_api_close_refused_then_allowed(county: Any, inspection: Inspection, found: Hazard, api_as: Any) -> None:  # noqa: F811
+def test_api_close_refused_then_allowed(county: Any, inspection: Inspection, found: Hazard, api_as: Any) -> None:
     url = f"{BASE}/{inspection.pk}/close"
     status, body = api_as("township").post(url, {})
     assert status == 409 and "尚有1项" in body["detail"]
@@ -286,7 +285,7 @@ def test_api_close_refused_then_allowed(county: Any, inspection: Inspection, fou
     assert api_as("county_admin").get(BASE, {"case": "open"})[1]["count"] == 0
 
 
-def test_api_people(county: Any, api_as: Any) -> None:  # noqa: F811
+def test_api_people(county: Any, api_as: Any) -> None:
     api = api_as("county_admin")
     status, body = api.post(f"{BASE}/people", {"kind": "official", "name": "张三", "cert_no": "43001"})
     assert status == 201, body
@@ -306,7 +305,7 @@ def test_api_people(county: Any, api_as: Any) -> None:  # noqa: F811
     assert api_as("other_county_admin").get(f"{BASE}/people")[1] == []
 
 
-def test_api_groups(county: Any, api_as: Any) -> None:  # noqa: F811
+def test_api_groups(county: Any, api_as: Any) -> None:
     admin = county.users["county_admin"]
     leader = services.person_create(actor=admin, data=PersonData(kind=PersonKind.OFFICIAL, name="李四"))
     member = services.person_create(actor=admin, data=PersonData(kind=PersonKind.OFFICIAL, name="赵六"))
@@ -326,7 +325,7 @@ def test_api_groups(county: Any, api_as: Any) -> None:  # noqa: F811
     assert foreign.get(f"{BASE}/groups")[1] == []
 
 
-def test_api_checklists_with_items(county: Any, api_as: Any) -> None:  # noqa: F811
+def test_api_checklists_with_items(county: Any, api_as: Any) -> None:
     status, body = api_as("expert").get(f"{BASE}/checklists")
     assert status == 200 and body
     chem = next(c for c in body if c["name"] == "危险化学品生产经营单位检查表")

@@ -11,7 +11,6 @@ from anjian.hazards.models import Hazard
 from anjian.inspections import services
 from anjian.inspections.models import Checklist, Inspection, PersonKind
 from anjian.inspections.services import InspectionData, PersonData
-from tests.api.conftest import api_as  # noqa: F401  (fixture)
 
 BASE = "/api/v1/inspections"
 DAY = dt.date(2026, 3, 1)
@@ -126,7 +125,7 @@ def test_people_and_groups_pages(county):
 # --- API ----------------------------------------------------------------------------------------
 
 
-def test_api_list_detail_scope(county, inspection, api_as):  # noqa: F811
+def test_api_list_detail_scope(county, inspection, api_as):
     status, body = api_as("township").get(BASE)
     assert status == 200 and body["count"] == 1 and body["items"][0]["number"] == inspection.number
     status, body = api_as("township_b").get(BASE)
@@ -137,7 +136,7 @@ def test_api_list_detail_scope(county, inspection, api_as):  # noqa: F811
     assert body["count"] == 0
 
 
-def test_api_create_and_item_hazard(county, api_as):  # noqa: F811
+def test_api_create_and_item_hazard(county, api_as):
     api = api_as("county_admin")
     checklist = Checklist.objects.get(name="危险化学品生产经营单位检查表")
     status, body = api.post(
