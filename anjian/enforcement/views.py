@@ -28,11 +28,11 @@ from anjian.enforcement.models import ActionKind, DocumentType, EnforcementActio
 from anjian.inspections.models import Inspection
 from anjian.inspections.services import people_q
 from anjian.units.models import Unit
+from anjian.web.downloads import DOCX
 
 if TYPE_CHECKING:
     from anjian.accounts.models import User
 
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 PAGE_SIZE = 50
 
 

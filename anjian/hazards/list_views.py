@@ -14,11 +14,11 @@ from django.http import FileResponse, Http404, HttpRequest
 
 from anjian.core import audit
 from anjian.hazards.lists import LISTS, filename, write_list
+from anjian.web.downloads import XLSX
 
 if TYPE_CHECKING:
     from anjian.accounts.models import User
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @login_required

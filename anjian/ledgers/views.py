@@ -20,11 +20,11 @@ from anjian.ledgers.forms import UploadForm
 from anjian.ledgers.models import ImportJob, JobStatus
 from anjian.ledgers.services import JobStateError, job_confirm, job_create, job_progress
 from anjian.ledgers.writers import csv_chunks, export_xlsx, write_template
+from anjian.web.downloads import XLSX
 
 if TYPE_CHECKING:
     from anjian.accounts.models import User
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _user(request: HttpRequest) -> User:

@@ -30,7 +30,8 @@ from anjian.core.params import param_date, param_int
 from anjian.core.scope import get_in_scope, region_prefix, scoped
 from anjian.hazards.models import Hazard
 from anjian.patrols.models import Outcome, Patrol
-from anjian.regions.models import Division, Grid, Level
+from anjian.regions.models import Division, Grid
+from anjian.regions.selectors import townships_within
 from anjian.stats.render import percent
 from anjian.units.models import Unit, UnitStatus
 
@@ -137,7 +138,7 @@ def townships(user: User) -> QuerySet[Division]:
         return Division.objects.none()
     if user.role == Role.GRID_WORKER and user.grid_id is not None:
         prefix = user.grid.region_code[:9]  # type: ignore[union-attr]
-    return Division.objects.filter(level=Level.TOWNSHIP, code__startswith=prefix[:9]).order_by("code")
+    return townships_within(prefix[:9])
 
 
 # --- coverage -------------------------------------------------------------------------------------

@@ -15,7 +15,6 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_POST
 
 from anjian.core import audit
@@ -27,11 +26,11 @@ from anjian.patrols.export import coverage_xlsx, title
 from anjian.patrols.forms import CoverageForm, LinkHazardForm, PatrolForm, patrollable_units
 from anjian.patrols.models import Outcome, Patrol
 from anjian.units.selectors import search_q
+from anjian.web.downloads import download
 
 if TYPE_CHECKING:
     from anjian.accounts.models import User
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PAGE_SIZE = 30
 SUGGESTIONS = 10
 # Up to this many units (a grid worker's grid) are listed to tap on; more get a search box (as the hazard form).
@@ -154,8 +153,10 @@ def unit_suggest(request: HttpRequest) -> HttpResponse:
 def _detail(request: HttpRequest, user: User, patrol: Patrol, *, link_form: LinkHazardForm | None = None,
             status: int = 200) -> HttpResponse:
     may_link = services.can_record(user) and patrol.hazard_id is None
-    if may_link and link_form is None and selectors.hazards_to_link(user, patrol).exists():
-        link_form = LinkHazardForm(hazards=selectors.hazards_to_link(user, patrol))
+    if may_link and link_form is None:
+        hazards = selectors.hazards_to_link(user, patrol)
+        if hazards.exists():
+            link_form = LinkHazardForm(hazards=hazards)
     return render(request, "patrols/detail.html", {
         "patrol": patrol,
         "link_form": link_form if may_link else None,
@@ -198,8 +199,13 @@ def patrol_link_hazard(request: HttpRequest, pk: int) -> HttpResponse:
 # --- coverage ----------------------------------------------------------------------------------------
 
 
-def _coverage_form(request: HttpRequest) -> CoverageForm:
-    return CoverageForm(request.GET or {})
+def _coverage(request: HttpRequest, user: User) -> tuple[CoverageForm, selectors.Coverage | None]:
+    """The coverage of the period and grouping asked for (None when the form is invalid): page and export."""
+    form = CoverageForm(request.GET or {})
+    if not form.is_valid():
+        return form, None
+    d = form.cleaned_data
+    return form, selectors.coverage(user, d["date_from"], d["date_to"], by=d["by"])
 
 
 @login_required
@@ -208,11 +214,9 @@ def coverage_page(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     if (denied := _denied(user, services.COVERAGE_READERS)) is not None:
         return denied
-    form = _coverage_form(request)
-    if not form.is_valid():
+    form, cov = _coverage(request, user)
+    if cov is None:
         return render(request, "patrols/coverage.html", {"form": form, "cov": None}, status=400)
-    d = form.cleaned_data
-    cov = selectors.coverage(user, d["date_from"], d["date_to"], by=d["by"])
     return render(request, "patrols/coverage.html", {
         "form": form,
         "cov": cov,
@@ -229,19 +233,13 @@ def coverage_export(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     if (denied := _denied(user, services.COVERAGE_READERS)) is not None:
         return denied
-    form = _coverage_form(request)
-    if not form.is_valid():
+    form, cov = _coverage(request, user)
+    if cov is None:
         return render(request, "patrols/coverage.html", {"form": form, "cov": None}, status=400)
-    d = form.cleaned_data
-    cov = selectors.coverage(user, d["date_from"], d["date_to"], by=d["by"])
     content = coverage_xlsx(cov)
     audit.record(actor=user, action="patrol.coverage_export", changes={"query": request.GET.urlencode(),
                                                                        "rows": len(cov.rows)})
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = (
-        content_disposition_header(as_attachment=True, filename=f"{title(cov)}.xlsx") or ""
-    )
-    return response
+    return download(content, f"{title(cov)}.xlsx")
 
 
 # --- not visited -------------------------------------------------------------------------------------

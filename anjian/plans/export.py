@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING
 
 from django.utils import timezone
 
-from anjian.plans.selectors import ResultRow, township_names
+from anjian.plans.selectors import ResultRow
+from anjian.regions.selectors import township_names
 
 if TYPE_CHECKING:
     from anjian.plans.models import Draw

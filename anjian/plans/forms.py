@@ -11,7 +11,7 @@ from anjian.campaigns.forms import ServiceErrorsMixin
 from anjian.core.scope import region_prefix
 from anjian.plans.selectors import PoolFilters
 from anjian.plans.services import MIN_INSPECTORS, DrawData
-from anjian.regions.models import Division, Level
+from anjian.regions.selectors import townships_within
 from anjian.units.models import RiskClass, Sector
 
 if TYPE_CHECKING:
@@ -40,7 +40,7 @@ class DrawForm(ServiceErrorsMixin, forms.Form):
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         prefix = region_prefix(user) or ""
-        townships = Division.objects.filter(code__startswith=prefix, level=Level.TOWNSHIP).order_by("code")
+        townships = townships_within(prefix)
         self.fields["township"].choices = [  # type: ignore[attr-defined]
             ("", "全部"), *((d.code[:9], d.name) for d in townships)
         ]

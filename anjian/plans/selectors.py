@@ -11,6 +11,7 @@ from anjian.accounts.models import OrgKind
 from anjian.core.scope import get_in_scope, region_prefix, scoped
 from anjian.inspections.models import Person, PersonKind
 from anjian.plans.models import Draw
+from anjian.regions.selectors import township_names
 from anjian.units.models import Unit, UnitStatus
 from anjian.units.selectors import unit_queryset
 
@@ -101,14 +102,6 @@ def draw_rows(draw: Draw) -> list[ResultRow]:
         ResultRow(n, units.get(row["unit"]), [people[p] for p in row["inspectors"] if p in people])
         for n, row in enumerate(draw.result, start=1)
     ]
-
-
-def township_names(codes: list[str]) -> dict[str, str]:
-    """{9-digit prefix: township name} for the townships of these region codes."""
-    from anjian.regions.models import Division
-
-    prefixes = {c[:9].ljust(12, "0") for c in codes}
-    return {d.code[:9]: d.name for d in Division.objects.filter(code__in=prefixes)}
 
 
 def filters_label(filters: dict[str, Any]) -> str:

@@ -13,18 +13,18 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import redirect, render
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
 from anjian.core import audit
 from anjian.plans import selectors, services
 from anjian.plans.export import draw_xlsx, inspectors_text
 from anjian.plans.forms import DrawForm, pool_filters_from_params
+from anjian.regions.selectors import township_names
+from anjian.web.downloads import download
 
 if TYPE_CHECKING:
     from anjian.accounts.models import User
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _user(request: HttpRequest) -> User:
@@ -93,7 +93,7 @@ def draw_detail(request: HttpRequest, pk: int) -> HttpResponse:
         return denied
     draw = selectors.draw_get(user, pk)
     rows = selectors.draw_rows(draw)
-    towns = selectors.township_names([r.unit.region_code for r in rows if r.unit is not None])
+    towns = township_names([r.unit.region_code for r in rows if r.unit is not None])
     table = [
         {"row": r, "inspectors": inspectors_text(r),
          "township": towns.get(r.unit.region_code[:9], "") if r.unit is not None else ""}
@@ -140,8 +140,4 @@ def draw_download(request: HttpRequest, pk: int) -> HttpResponse:
     draw = selectors.draw_get(user, pk)
     content = draw_xlsx(draw, selectors.draw_rows(draw))
     audit.record(actor=user, action="draw.export", obj=draw)
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = (
-        content_disposition_header(as_attachment=True, filename=f"{draw.number}公示名单.xlsx") or ""
-    )
-    return response
+    return download(content, f"{draw.number}公示名单.xlsx")

@@ -56,3 +56,14 @@ def child_counts(codes: list[str]) -> dict[str, int]:
     """How many children each of ``codes`` has (one query), for lazy tree widgets."""
     rows = Division.objects.filter(parent_id__in=codes).values("parent_id").annotate(n=Count("code")).order_by()
     return {r["parent_id"]: r["n"] for r in rows}
+
+
+def townships_within(prefix: str) -> QuerySet[Division]:
+    """The townships whose code starts with ``prefix`` (a region's significant digits), in code order."""
+    return Division.objects.filter(code__startswith=prefix, level=Level.TOWNSHIP).order_by("code")
+
+
+def township_names(codes: list[str]) -> dict[str, str]:
+    """{9-digit prefix: township name} for the townships of these 12-digit region codes (one query)."""
+    prefixes = {c[:9].ljust(12, "0") for c in codes}
+    return {d.code[:9]: d.name for d in Division.objects.filter(code__in=prefixes)}

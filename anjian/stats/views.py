@@ -25,7 +25,6 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 from ninja.errors import HttpError
 
@@ -43,11 +42,11 @@ from anjian.stats.render import value_text
 from anjian.stats.scope import Scope, ScopeError
 from anjian.stats.selectors import CHARTS, Dashboard, chart_csv, chart_payload, chart_xlsx
 from anjian.units.forms import sectors_for
+from anjian.web.downloads import DOCX, XLSX, download
 
 if TYPE_CHECKING:
     from anjian.accounts.models import User
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 F = TypeVar("F", bound=StatsFilterForm)
 
 
@@ -108,12 +107,6 @@ def _page(request: HttpRequest, template: str, form: StatsFilterForm, scope: Sco
     return render(request, template, context)
 
 
-def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename) or ""
-    return response
-
-
 # --- dashboard ---------------------------------------------------------------------------------
 
 
@@ -142,13 +135,12 @@ def chart_download(request: HttpRequest, key: str, fmt: str) -> HttpResponse:
     chart = Dashboard(scope).chart(key)
     title = f"{region_name(scope)}{period_label(scope.date_from, scope.date_to)}{chart.title}"
     if fmt == "csv":
-        return _download(chart_csv(chart), f"{title}.csv", "text/csv; charset=utf-8")
-    return _download(chart_xlsx(chart, title), f"{title}.xlsx", XLSX)
+        return download(chart_csv(chart), f"{title}.csv", "text/csv; charset=utf-8")
+    return download(chart_xlsx(chart, title), f"{title}.xlsx", XLSX)
 
 
 # --- the generated briefing (工作简报) --------------------------------------------------------------
 
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 @stats_view
@@ -169,8 +161,8 @@ def briefing(request: HttpRequest) -> HttpResponse:
         return _page(request, "stats/dashboard.html", form, None)
     name = f"{built.title}"
     if fmt == "md":
-        return _download(briefing_markdown(built).encode(), f"{name}.md", "text/markdown; charset=utf-8")
-    return _download(briefing_docx(built), f"{name}.docx", DOCX)
+        return download(briefing_markdown(built).encode(), f"{name}.md", "text/markdown; charset=utf-8")
+    return download(briefing_docx(built), f"{name}.docx", DOCX)
 
 
 # --- progress table ------------------------------------------------------------------------------
@@ -212,7 +204,7 @@ def progress_xlsx(request: HttpRequest) -> HttpResponse:
         form.add_error("indicators", str(exc))
         return _page(request, "stats/progress.html", form, None)
     name = f"{region_name(scope)}{period_label(scope.date_from, scope.date_to)}进展情况统计表.xlsx"
-    return _download(content, name, XLSX)
+    return download(content, name, XLSX)
 
 
 # --- rankings ----------------------------------------------------------------------------------
@@ -243,7 +235,7 @@ def ranking_download(request: HttpRequest) -> HttpResponse:
     ranked = ranking(scope, d["by"], d["indicator"], descending=d["order"] == "desc")
     i = ind.BY_CODE[d["indicator"]]
     name = f"{region_name(scope)}{period_label(scope.date_from, scope.date_to)}{GROUPS[d['by']]}{i.name}排名.xlsx"
-    return _download(ranking_xlsx(scope, d["by"], d["indicator"], ranked), name, XLSX)
+    return download(ranking_xlsx(scope, d["by"], d["indicator"], ranked), name, XLSX)
 
 
 # --- the hazard risk map (隐患风险分布图) ----------------------------------------------------------

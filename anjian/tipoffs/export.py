@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import io
 
+from anjian.regions.selectors import township_names
 from anjian.tipoffs.models import Tipoff
-from anjian.tipoffs.selectors import is_overdue, reporter_for, township_names
+from anjian.tipoffs.selectors import is_overdue, reporter_for
 
 HEADERS = ["举报编号", "受理日期", "举报渠道", "举报类型", "被举报单位", "所在乡镇", "举报人", "联系电话", "实名举报",
            "受理机构", "办理状态", "办理期限（含延期）", "是否逾期", "核查结论", "办结日期", "重复于", "奖励状态",

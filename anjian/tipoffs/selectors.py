@@ -13,7 +13,8 @@ from anjian.accounts.roles import Role
 from anjian.core.models import AuditEntry
 from anjian.core.params import param_bool, param_date
 from anjian.core.scope import get_in_scope, region_prefix, scoped
-from anjian.regions.models import Division, Level
+from anjian.regions.models import Division
+from anjian.regions.selectors import townships_within
 from anjian.tipoffs.models import Kind, Status, Tipoff
 
 if TYPE_CHECKING:
@@ -126,12 +127,6 @@ def tipoff_history(user: User, tipoff: Tipoff) -> QuerySet[AuditEntry]:
     )[:100]
 
 
-def township_names(codes: list[str]) -> dict[str, str]:
-    """{9-digit prefix: township name} for the townships of these region codes."""
-    prefixes = {c[:9].ljust(12, "0") for c in codes}
-    return {d.code[:9]: d.name for d in Division.objects.filter(code__in=prefixes)}
-
-
 def townships(user: User) -> QuerySet[Division]:
     """The townships of the user's region (the list filter and the receive form)."""
-    return Division.objects.filter(code__startswith=region_prefix(user) or "", level=Level.TOWNSHIP).order_by("code")
+    return townships_within(region_prefix(user) or "")

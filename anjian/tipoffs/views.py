@@ -18,11 +18,11 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_POST
 
 from anjian.campaigns.forms import ServiceErrorsMixin
 from anjian.core import audit
+from anjian.regions.selectors import township_names
 from anjian.tipoffs import selectors, services
 from anjian.tipoffs.export import tipoffs_xlsx
 from anjian.tipoffs.forms import (
@@ -36,11 +36,11 @@ from anjian.tipoffs.forms import (
 )
 from anjian.tipoffs.models import Kind, Outcome, Status, Tipoff
 from anjian.tipoffs.rewards import yuan
+from anjian.web.downloads import download
 
 if TYPE_CHECKING:
     from anjian.accounts.models import User
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _user(request: HttpRequest) -> User:
@@ -68,7 +68,7 @@ def tipoff_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.tipoff_list(user, filters, today), 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    towns = selectors.township_names([t.region_code for t in page])
+    towns = township_names([t.region_code for t in page])
     return render(request, "tipoffs/list.html", {
         "page": page,
         # Lists never show the reporter (DOMAIN.md §4): the column says CONFIDENTIAL for every row.
@@ -90,11 +90,7 @@ def tipoff_export(request: HttpRequest) -> HttpResponse:
     rows = list(selectors.tipoff_list(user, selectors.filters_from_params(request.GET), today))
     content = tipoffs_xlsx(rows, today)
     audit.record(actor=user, action="tipoff.export", changes={"query": request.GET.urlencode(), "rows": len(rows)})
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = (
-        content_disposition_header(as_attachment=True, filename=f"举报受理台账{today:%Y%m%d}.xlsx") or ""
-    )
-    return response
+    return download(content, f"举报受理台账{today:%Y%m%d}.xlsx")
 
 
 @login_required
