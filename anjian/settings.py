@@ -128,6 +128,17 @@ else:
     DATABASES["default"].setdefault("OPTIONS", {})
     if _env_bool("ANJIAN_DB_POOL", False):
         DATABASES["default"]["OPTIONS"]["pool"] = True
+# A streaming replica for the statistics' reads (ARCHITECTURE.md scale path; anjian/core/dbrouter.py,
+# docs/deployment.md): ANJIAN_REPLICA_URL=postgres://… adds the alias "replica", and the dashboard,
+# map, tables, briefing, stats API and CLI read the fact tables there. Without it, everything reads
+# the primary.
+if os.environ.get("ANJIAN_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(os.environ["ANJIAN_REPLICA_URL"])
+    DATABASES["replica"]["OPTIONS"] = dict(DATABASES["default"].get("OPTIONS", {}))
+    # Tests never need a second server: the alias is a second connection to the test database.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+STATS_READ_DATABASE = "replica" if "replica" in DATABASES else None
+DATABASE_ROUTERS = ["anjian.core.dbrouter.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 IS_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")
 

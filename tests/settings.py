@@ -22,3 +22,9 @@ from pathlib import Path  # noqa: E402
 
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="anjian-media-"))
 atexit.register(shutil.rmtree, MEDIA_ROOT, ignore_errors=True)
+
+# A second alias for the statistics' read replica (anjian/core/dbrouter.py): a second connection to
+# the test database, as a streaming replica is a second server holding the same rows. Routing stays
+# off (``STATS_READ_DATABASE``) except in tests/core/test_replica.py, which turns it on.
+DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}  # noqa: F405
+STATS_READ_DATABASE = None

@@ -14,6 +14,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
 from anjian.accounts.roles import Role
+from anjian.core.dbrouter import statistics_reads
 from anjian.core.scope import region_prefix
 from anjian.stats import indicators as ind
 from anjian.stats.compute import _jsonable, as_json
@@ -97,10 +98,12 @@ def ranking_for(user: Any, params: dict[str, Any]) -> dict[str, Any]:
 @router.get("", summary="统计指标（全部指标及同比）")
 def stats(request: HttpRequest, query: Query[StatsQuery]) -> dict[str, Any]:
     params = query.dict(by_alias=True)
-    return stats_for(request.user, params)
+    with statistics_reads():  # on the replica when there is one (core/dbrouter.py)
+        return stats_for(request.user, params)
 
 
 @router.get("/ranking", summary="通报排名（按乡镇或监管部门）")
 def stats_ranking(request: HttpRequest, query: Query[RankingQuery]) -> dict[str, Any]:
     params = query.dict(by_alias=True)
-    return ranking_for(request.user, params)
+    with statistics_reads():
+        return ranking_for(request.user, params)

@@ -12,9 +12,10 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from django.db import connection
+from django.db import connections
 from django.db.models import IntegerField, Q, QuerySet, Value
 
+from anjian.core.dbrouter import read_alias
 from anjian.stats import indicators as ind
 from anjian.stats.scope import Scope
 
@@ -199,7 +200,7 @@ def _sql(qs: QuerySet[Any], *fields: str) -> tuple[str, tuple[Any, ...]]:
 
 
 def _fetch(sql: str, params: tuple[Any, ...], columns: list[str]) -> Values:
-    with connection.cursor() as cursor:
+    with connections[read_alias()].cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()
     return {c: int(v or 0) for c, v in zip(columns, row, strict=True)}
@@ -272,7 +273,7 @@ def outings_sql(s: Scope, key: Any | None = None) -> tuple[str, tuple[Any, ...]]
 
 def _inspections(s: Scope) -> Values:
     sql, params = outings_sql(s)
-    with connection.cursor() as cursor:
+    with connections[read_alias()].cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()  # none when the scope has no inspection
     values = row[1:] if row else [0] * len(INSPECTION_COLUMNS)

@@ -34,10 +34,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db import connection
+from django.db import connection, connections
 from django.db.models import Case, CharField, DateField, F, IntegerField, Value, When
 from django.db.models.functions import Coalesce, Substr, TruncMonth
 
+from anjian.core.dbrouter import read_alias
 from anjian.stats import indicators as ind
 from anjian.stats.compute import (
     INSPECTION_COLUMNS,
@@ -148,7 +149,7 @@ def _month_key(raw: Any) -> str:
 
 
 def _rows(sql: str, params: tuple[Any, ...], columns: list[str], group: str) -> dict[str, Values]:
-    with connection.cursor() as cursor:
+    with connections[read_alias()].cursor() as cursor:
         cursor.execute(sql, params)
         fetched = cursor.fetchall()
     key = _month_key if group == MONTH else str

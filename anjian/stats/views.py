@@ -28,6 +28,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 from ninja.errors import HttpError
 
+from anjian.core.dbrouter import statistics_reads
 from anjian.core.scope import region_prefix
 from anjian.regions.models import Division
 from anjian.stats import indicators as ind
@@ -67,7 +68,8 @@ def stats_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if _user(request).role not in STATS_READERS:
             return _forbidden(request)
-        return view(request, *args, **kwargs)
+        with statistics_reads():  # on the replica when there is one (core/dbrouter.py)
+            return view(request, *args, **kwargs)
 
     return wrapped
 
@@ -295,6 +297,7 @@ def _map_regions(user: User, region: Division) -> list[Division]:
 
 @login_required
 @require_GET
+@statistics_reads()
 def risk_map(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     try:
@@ -331,6 +334,7 @@ def risk_map(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
+@statistics_reads()
 def risk_map_data(request: HttpRequest) -> JsonResponse:
     try:
         ms = _map_scope(request)

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from anjian.core.dbrouter import statistics_reads
 from anjian.stats.briefing import briefing_docx, briefing_markdown, build_briefing
 from anjian.stats.cli import add_scope_arguments, scope_from_options
 from anjian.stats.scope import ScopeError
@@ -27,6 +28,7 @@ class Command(BaseCommand):
         parser.add_argument("--format", dest="fmt", help="输出格式：docx 或 md；必填")
         parser.add_argument("-o", "--output", dest="output", help="输出文件；md 格式可用 - 表示标准输出；必填")
 
+    @statistics_reads()  # on the replica when there is one (core/dbrouter.py)
     def handle(self, *args: Any, **opts: Any) -> None:
         fmt, output = (opts.get("fmt") or "").strip().lower(), opts.get("output")
         if fmt not in FORMATS:

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from anjian.core.dbrouter import statistics_reads
 from anjian.stats.cli import add_scope_arguments, scope_from_options
 from anjian.stats.compute import _jsonable, as_json, with_yoy
 from anjian.stats.grouped import compute_by
@@ -33,6 +34,7 @@ class Command(BaseCommand):
         parser.add_argument("--ascending", action="store_true", help="与 --rank 同用：从低到高排名")
         parser.add_argument("--indicators", help="与 --by 同用：列出的指标代码，逗号分隔（默认常用指标）")
 
+    @statistics_reads()  # on the replica when there is one (core/dbrouter.py)
     def handle(self, *args: Any, **opts: Any) -> None:
         scope = scope_from_options(opts)
         if opts["by"] and opts["rank"]:
