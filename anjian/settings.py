@@ -87,6 +87,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "anjian.core.middleware.RequestContextMiddleware",
+    # After authentication and htmx: a password to change (first sign-in, 90 days) holds every page.
+    "anjian.accounts.policy.PasswordPolicyMiddleware",
     # Lockout must sit last so that it sees the authenticated request (django-axes docs).
     "axes.middleware.AxesMiddleware",
 ]
@@ -175,6 +177,10 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 # Idle timeout of 30 minutes: each request renews the session.
+# GB/T 22239-2019 8.1.4.1 a and 8.1.4.2 (DOMAIN.md §6; anjian/accounts/policy.py): change passwords
+# every 90 days; disable accounts nobody signed in with for 90 days. 0 turns a rule off.
+ANJIAN_PASSWORD_MAX_DAYS = int(os.environ.get("ANJIAN_PASSWORD_MAX_DAYS", "90"))
+ANJIAN_DORMANT_DAYS = int(os.environ.get("ANJIAN_DORMANT_DAYS", "90"))
 SESSION_COOKIE_AGE = int(os.environ.get("ANJIAN_SESSION_MINUTES", "30")) * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

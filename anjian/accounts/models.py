@@ -62,6 +62,10 @@ class User(AbstractUser):
     unit = models.ForeignKey(
         "units.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="staff", verbose_name="单位"
     )
+    # GB/T 22239-2019 8.1.4.1 a: passwords are changed periodically (every 90 days, DOMAIN.md §6),
+    # and one set by somebody else is changed at the first sign-in (anjian.accounts.policy).
+    password_changed_at = models.DateTimeField("密码修改时间", null=True, blank=True)
+    must_change_password = models.BooleanField("下次登录须修改密码", default=False)
 
     class Meta:
         verbose_name = "用户"

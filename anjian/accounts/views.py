@@ -21,10 +21,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils.cache import add_never_cache_headers
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from anjian.accounts.models import ApiToken
+from anjian.accounts.policy import password_state, reason
+from anjian.accounts.services import password_changed
 from anjian.accounts.tokens import TokenError, token_create, token_revoke, user_tokens
 from anjian.core import audit
 
@@ -68,14 +71,41 @@ class PasswordForm(PasswordChangeForm):
             self.fields[name].widget.attrs["class"] = "form-control"
         self.fields["old_password"].widget.attrs["autocomplete"] = "current-password"
 
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or self.cleaned_data
+        new = cleaned.get("new_password1")
+        # Changing a password to itself would satisfy the 90-day rule without changing anything.
+        if new and "new_password1" not in self.errors and self.user.check_password(new):
+            unchanged = forms.ValidationError("新密码不能与原密码相同。", code="password_unchanged")
+            self.add_error("new_password1", unchanged)
+        return cleaned
+
 
 class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "accounts/password_change.html"
     form_class = PasswordForm
     success_url = reverse_lazy("home")
 
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        state = password_state(self.request.user)  # type: ignore[arg-type]
+        context["forced"] = state is not None
+        context["reason"] = reason(state) if state else ""
+        context["next"] = self._next()
+        return context
+
+    def _next(self) -> str:
+        target = self.request.POST.get("next") or self.request.GET.get("next") or ""
+        allowed = url_has_allowed_host_and_scheme(target, allowed_hosts={self.request.get_host()},
+                                                  require_https=self.request.is_secure())
+        return target if allowed else ""
+
+    def get_success_url(self) -> str:
+        return self._next() or str(self.success_url)
+
     def form_valid(self, form: PasswordChangeForm) -> HttpResponse:
         response = super().form_valid(form)
+        password_changed(form.user)
         # A credential change is a security event (GB/T 22239-2019 8.1.4.3); never the password itself.
         audit.record(actor=form.user, action="password_change", obj=form.user)
         messages.success(self.request, "密码已修改。")

@@ -233,6 +233,7 @@ def _create_accounts() -> None:
             password=DEMO_PASSWORD,
             full_name=account.full_name,
             grid=account.grid,
+            must_change=False,  # the documented demo password: everybody signs in with it
         )
 
 
