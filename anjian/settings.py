@@ -181,6 +181,10 @@ AXES_ENABLE_ACCESS_FAILURE_LOG = True
 # every 90 days; disable accounts nobody signed in with for 90 days. 0 turns a rule off.
 ANJIAN_PASSWORD_MAX_DAYS = int(os.environ.get("ANJIAN_PASSWORD_MAX_DAYS", "90"))
 ANJIAN_DORMANT_DAYS = int(os.environ.get("ANJIAN_DORMANT_DAYS", "90"))
+# 8.1.4.1 d: roles that must sign in with an authenticator app (comma-separated role codes, e.g.
+# "sysadmin,auditor,county_admin"); anybody may turn it on. Off by default so that the demo county
+# and a first installation can be signed into with a password alone (docs/deployment.md).
+ANJIAN_2FA_ROLES = [r.strip() for r in os.environ.get("ANJIAN_2FA_ROLES", "").split(",") if r.strip()]
 SESSION_COOKIE_AGE = int(os.environ.get("ANJIAN_SESSION_MINUTES", "30")) * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

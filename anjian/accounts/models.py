@@ -105,3 +105,42 @@ class ApiToken(models.Model):
     @staticmethod
     def generate() -> str:
         return "aj_" + secrets.token_urlsafe(32)
+
+
+class TotpDevice(models.Model):
+    """A user's authenticator app (RFC 6238): the second factor of GB/T 22239-2019 8.1.4.1 d.
+
+    ``secret`` is stored encrypted (anjian.core.crypto, SM4-GCM). A device is in use once
+    ``confirmed_at`` is set — after the user has typed a code from the app, so that a mistyped
+    secret never locks anybody out. ``last_step`` refuses a code used once from being used again
+    (RFC 6238 §5.2).
+    """
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="totp")
+    secret = models.CharField("密钥（加密存储）", max_length=200)
+    created_at = models.DateTimeField(auto_now_add=True)
+    confirmed_at = models.DateTimeField("启用时间", null=True, blank=True)
+    last_step = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "动态口令"
+        verbose_name_plural = "动态口令"
+
+    def __str__(self) -> str:
+        return f"动态口令 {self.user}"
+
+
+class RecoveryCode(models.Model):
+    """A one-use code for a lost phone; only its SHA-256 is stored (like API tokens)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="recovery_codes")
+    digest = models.CharField(max_length=64)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "digest"], name="recovery_code_unique")]
+        verbose_name = "备用验证码"
+        verbose_name_plural = "备用验证码"
+
+    def __str__(self) -> str:
+        return f"备用验证码 {self.user}{'（已用）' if self.used_at else ''}"

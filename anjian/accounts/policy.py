@@ -4,6 +4,9 @@
   (default 90) days — and a password set by somebody else (a new account, a reset) is changed at
   the first sign-in. Until it is, :class:`PasswordPolicyMiddleware` sends every page to the
   password page. API tokens are not passwords and are not held up (they are revoked separately).
+- 8.1.4.1 d: the roles in ``ANJIAN_2FA_ROLES`` sign in with a second, cryptographic factor (an
+  authenticator app, ``anjian.accounts.twofactor``); until they have set it up, every page sends
+  them to the setup page.
 - 8.1.4.2 (访问控制): surplus and expired accounts are removed or disabled in time — accounts
   nobody has signed in with for ``ANJIAN_DORMANT_DAYS`` (default 90) days are disabled by the
   daily job (``accounts.services.dormant_disable``, ``anjian user disable-dormant``).
@@ -22,6 +25,8 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
+
+from anjian.accounts import twofactor
 
 if TYPE_CHECKING:
     from anjian.accounts.models import User
@@ -60,7 +65,7 @@ EXEMPT_PREFIXES = ("/static/", "/media/", "/api/")
 
 
 class PasswordPolicyMiddleware:
-    """Signed-in users with a password to change see only the password page (and sign-out)."""
+    """Signed-in users with a password to change (or an app to set up) see only that page and sign-out."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -73,9 +78,12 @@ class PasswordPolicyMiddleware:
         if request.path in allowed:
             return self.get_response(request)
         state = password_state(user)
-        if state is None:
-            return self.get_response(request)
         target = reverse("password_change")
+        if state is None:
+            # 8.1.4.1 d: the roles that must sign in with two factors set up their app first.
+            if request.path == reverse("two_factor") or not twofactor.required(user) or twofactor.enabled(user):
+                return self.get_response(request)
+            target = reverse("two_factor")
         if request.method == "GET":
             target += "?" + urlencode({"next": request.get_full_path()})
         if getattr(request, "htmx", False):

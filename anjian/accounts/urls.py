@@ -9,6 +9,8 @@ from anjian.accounts import views
 
 urlpatterns = [
     path("login/", views.login, name="login"),
+    path("login/code/", views.login_code, name="login_code"),
+    path("2fa/", views.two_factor, name="two_factor"),
     path("logout/", views.logout, name="logout"),
     path("password/", views.password_change, name="password_change"),
     path("tokens/", views.tokens, name="tokens"),

@@ -8,15 +8,18 @@ anjian.accounts.tokens, which audits them.
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from django import forms
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import login as auth_login
 from django.contrib.auth import logout as auth_logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+from django.contrib.auth.signals import user_login_failed
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
@@ -25,10 +28,12 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from anjian.accounts.models import ApiToken
+from anjian.accounts import twofactor
+from anjian.accounts.models import ApiToken, User
 from anjian.accounts.policy import password_state, reason
 from anjian.accounts.services import password_changed
 from anjian.accounts.tokens import TokenError, token_create, token_revoke, user_tokens
+from anjian.accounts.twofactor import TwoFactorError
 from anjian.core import audit
 
 
@@ -58,9 +63,108 @@ class LoginForm(AuthenticationForm):
 
 
 class LoginView(auth_views.LoginView):
+    """Password first; a user with an authenticator app then gives its code (:func:`login_code`)."""
+
     template_name = "accounts/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
+        user = form.get_user()
+        if not twofactor.enabled(user):
+            return super().form_valid(form)
+        # Not signed in yet: the session only remembers who passed the password, for a few minutes.
+        self.request.session[PENDING] = {
+            "user": user.pk, "backend": getattr(user, "backend", ""), "at": time.time(),
+            "next": self.get_success_url(), "failures": 0,
+        }
+        return redirect("login_code")
+
+
+# The second step of signing in (GB/T 22239-2019 8.1.4.1 d).
+PENDING = "anjian_2fa_pending"
+PENDING_SECONDS = 300
+CODE_ATTEMPTS = 5
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label="动态口令", max_length=20,
+        help_text="手机验证器应用中当前显示的 6 位数字；手机丢失时可输入一个备用验证码。",
+        widget=forms.TextInput(attrs={"class": "form-control", "autocomplete": "one-time-code",
+                                      "inputmode": "numeric", "autofocus": True}),
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def login_code(request: HttpRequest) -> HttpResponse:
+    pending = request.session.get(PENDING)
+    if not pending or time.time() - pending["at"] > PENDING_SECONDS:
+        request.session.pop(PENDING, None)
+        messages.info(request, "请重新输入用户名和密码。")
+        return redirect("login")
+    user = User.objects.filter(pk=pending["user"], is_active=True).first()
+    if user is None:
+        request.session.pop(PENDING, None)
+        return redirect("login")
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if twofactor.totp_verify(user, form.cleaned_data["code"]):
+            request.session.pop(PENDING, None)
+            auth_login(request, user, backend=pending["backend"] or None)
+            return redirect(pending["next"])
+        # A wrong code is a failed sign-in: audited, and counted by the lockout (django-axes).
+        user_login_failed.send(sender=__name__, credentials={"username": user.username}, request=request)
+        pending["failures"] += 1
+        if pending["failures"] >= CODE_ATTEMPTS:
+            request.session.pop(PENDING, None)
+            messages.error(request, "动态口令连续输错，请重新登录。")
+            return redirect("login")
+        request.session[PENDING] = pending
+        form.add_error("code", f"动态口令不正确（还可再试 {CODE_ATTEMPTS - pending['failures']} 次）。"
+                               "请核对手机时间是否准确。")
+    return render(request, "accounts/login_code.html", {"form": form, "username": user.username})
+
+
+class DisableForm(forms.Form):
+    password = forms.CharField(label="登录密码", widget=forms.PasswordInput(
+        attrs={"class": "form-control", "autocomplete": "current-password"}))
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def two_factor(request: HttpRequest) -> HttpResponse:
+    """Set up, look at, renew the recovery codes of, or turn off the user's authenticator app."""
+    user: User = request.user  # type: ignore[assignment]
+    codes: list[str] | None = None
+    code_form = CodeForm(request.POST if request.POST.get("action") in ("confirm", "regenerate") else None)
+    disable_form = DisableForm(request.POST if request.POST.get("action") == "disable" else None)
+    action = request.POST.get("action")
+    try:
+        if action == "begin":
+            twofactor.totp_begin(user)
+            return redirect("two_factor")
+        if action == "confirm" and code_form.is_valid():
+            codes = twofactor.totp_confirm(user, code_form.cleaned_data["code"])
+            messages.success(request, "动态口令已启用。以后登录时，输入密码后还须输入手机上的动态口令。")
+        elif action == "regenerate" and code_form.is_valid():
+            codes = twofactor.recovery_regenerate(user, code_form.cleaned_data["code"])
+            messages.success(request, "已生成新的备用验证码，原来的备用验证码作废。")
+        elif action == "disable" and disable_form.is_valid():
+            twofactor.totp_disable(user, disable_form.cleaned_data["password"])
+            messages.success(request, "动态口令已停用。")
+            return redirect("two_factor")
+    except TwoFactorError as exc:
+        (disable_form if action == "disable" else code_form).add_error(None, str(exc))
+    enabled = twofactor.enabled(user)
+    return render(request, "accounts/two_factor.html", {
+        "enabled": enabled, "required": twofactor.required(user),
+        "enrolment": None if enabled else twofactor.pending_enrolment(user),
+        "codes": codes, "left": twofactor.recovery_left(user) if enabled else 0,
+        "code_form": code_form, "disable_form": disable_form,
+    })
 
 
 class PasswordForm(PasswordChangeForm):

@@ -19,6 +19,7 @@ Also (GB/T 22239-2019 8.1.4.1–8.1.4.2, each audited with the operating-system 
 
 - ``anjian user reset-password USERNAME``: a new password, printed once, to be changed at sign-in;
 - ``anjian user disable USERNAME --reason 原因`` / ``anjian user enable USERNAME --reason 原因``;
+- ``anjian user reset-2fa USERNAME``: remove a lost phone's authenticator (动态口令);
 - ``anjian user disable-dormant``: disable the accounts nobody signed in with for
   ``ANJIAN_DORMANT_DAYS`` (90) days — the daily job does the same at 06:50.
 """
@@ -38,6 +39,7 @@ from anjian.accounts.services import (
     user_create,
     user_set_active,
 )
+from anjian.accounts.twofactor import TwoFactorError, totp_reset
 
 
 class Command(BaseCommand):
@@ -45,7 +47,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         actions = parser.add_subparsers(
-            dest="action", required=True, metavar="create|reset-password|disable|enable|disable-dormant"
+            dest="action", required=True, metavar="create|reset-password|reset-2fa|disable|enable|disable-dormant"
         )
         create = actions.add_parser("create", help="创建账号")
         create.add_argument("username", help="登录用户名")
@@ -62,6 +64,8 @@ class Command(BaseCommand):
         create.add_argument("--phone", default="", help="手机号")
         reset = actions.add_parser("reset-password", help="重置密码（生成新密码，登录后须修改）")
         reset.add_argument("username")
+        reset_2fa = actions.add_parser("reset-2fa", help="重置动态口令（手机丢失时）")
+        reset_2fa.add_argument("username")
         for name, text in (("disable", "停用账号"), ("enable", "启用账号")):
             sub = actions.add_parser(name, help=text)
             sub.add_argument("username")
@@ -77,6 +81,9 @@ class Command(BaseCommand):
                 password = password_reset(actor=None, username=options["username"])
                 self.stdout.write(f"已重置 {options['username']} 的密码：{password}")
                 self.stdout.write("（只显示这一次，请转交本人；登录后须立即修改）")
+            elif action == "reset-2fa":
+                user = totp_reset(actor=None, username=options["username"])
+                self.stdout.write(f"已重置 {user.username} 的动态口令；下次用密码登录后可重新启用")
             elif action in ("disable", "enable"):
                 user = user_set_active(actor=None, username=options["username"], active=action == "enable",
                                        reason=options["reason"])
@@ -86,7 +93,7 @@ class Command(BaseCommand):
                 names = "、".join(u.username for u in users)
                 listed = f"：{names}" if names else ""
                 self.stdout.write(f"停用了 {len(users)} 个连续 {dormant_days()} 天未登录的账号{listed}")
-        except AccountError as exc:
+        except (AccountError, TwoFactorError) as exc:
             raise CommandError(str(exc)) from exc
 
     def create(self, options: dict[str, Any]) -> None:
