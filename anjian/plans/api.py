@@ -56,7 +56,9 @@ class DrawOut(DrawSummaryOut):
     created_by_name: str
     note: str
     seed: str = Field(description="随机种子（64 位十六进制）")
-    filters: dict[str, Any] = Field(description="抽取条件：township, sectors, risk_classes, key_supervision")
+    filters: dict[str, Any] = Field(
+        description="抽取条件：township, sectors, risk_classes, key_supervision, not_in_annual_plan（年份或 null）"
+    )
     unit_pool: list[int] = Field(description="单位名录库（单位 id，升序）")
     inspector_pool: list[int] = Field(description="检查人员名录库（人员 id，升序）")
     excluded: dict[str, list[int]] = Field(description="回避人员：{单位 id: [人员 id]}")

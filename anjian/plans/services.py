@@ -21,7 +21,8 @@ import secrets
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import Sum
 from django.utils import timezone
 
 from anjian.accounts.roles import Role
@@ -30,9 +31,35 @@ from anjian.core.models import AuditEntry
 from anjian.core.numbering import next_value
 from anjian.core.scope import region_prefix, scoped
 from anjian.core.text import clean
-from anjian.plans.models import Draw
-from anjian.plans.selectors import PoolFilters, pool_inspectors, pool_units
-from anjian.units.models import RiskClass, Sector
+from anjian.plans.capacity import (
+    CapacityError,
+    capacity,
+    class_label,
+    group_label,
+    limit_for,
+    limit_rule,
+    plan_capacity,
+)
+from anjian.plans.models import (
+    DAYS_PER_INSPECTION,
+    KEY_SHARE,
+    LEGAL_WORKDAYS,
+    RISK_KEYS,
+    AnnualPlan,
+    AnnualPlanStatus,
+    Draw,
+    PlanItem,
+    default_limits,
+)
+from anjian.plans.selectors import (
+    PoolFilters,
+    org_units,
+    other_plans_of,
+    plan_candidates,
+    pool_inspectors,
+    pool_units,
+)
+from anjian.units.models import RiskClass, Sector, Unit
 
 if TYPE_CHECKING:
     from anjian.accounts.models import User
@@ -68,11 +95,14 @@ class DrawData:
     risk_classes: list[str] = field(default_factory=list)
     key_supervision: bool = False
     note: str = ""
+    # 只抽未列入年度计划的单位: only units in no approved annual plan of the draw's year (DOMAIN.md §3.5).
+    not_in_annual_plan: bool = False
 
-    def pool_filters(self) -> PoolFilters:
+    def pool_filters(self, year: int) -> PoolFilters:
+        """The pool conditions of a draw made in ``year`` (the year the annual-plan condition refers to)."""
         return PoolFilters(
             township=self.township, sectors=list(self.sectors), risk_classes=list(self.risk_classes),
-            key_supervision=bool(self.key_supervision),
+            key_supervision=bool(self.key_supervision), not_in_annual_plan=year if self.not_in_annual_plan else None,
         )
 
 
@@ -226,14 +256,14 @@ def draw_create(*, actor: User, data: DrawData) -> Draw:
         raise PlanError(errors)
     org = actor.org
     assert org is not None
-    filters = data.pool_filters()
+    year = timezone.localdate().year
+    filters = data.pool_filters(year)
     m = data.inspectors_per_unit
     with transaction.atomic():
         # The number first: its counter row is locked to commit (core.numbering), so two draws of
         # the county queue here and the second sees the first's result when it reads the earlier
         # draws for 回避. An invalid draw rolls back and gives the number back (gap-free).
         county = org.region_code[:6]
-        year = timezone.localdate().year
         number = f"SJ{county}{year}{next_value(f'draw:{county}:{year}'):05d}"
         unit_pool = list(pool_units(actor, filters).values_list("id", flat=True))
         inspector_pool = list(pool_inspectors(actor).values_list("id", flat=True))
@@ -298,3 +328,410 @@ def draw_publish(*, actor: User, draw: Draw) -> Draw:
                      changes={"published_at": [None, locked.published_at.isoformat()]})
     draw.published_at = locked.published_at
     return draw
+
+
+# === 年度监督检查计划 (annual supervision-inspection plans) =======================================
+#
+# 《安全生产年度监督检查计划编制办法》安监总政法〔2017〕150号 (DOMAIN.md §3.3):
+# - Art. 2: supervision departments of county level and up make the plans — here the offices that
+#   inspect (县安委办/应急管理局, industry departments, townships), each for its own jurisdiction;
+# - Art. 4: the plans of different departments must not overlap and must leave no gap — one plan per
+#   unit and year (``PlanItem``'s unique constraint, checked here first for a Chinese message), and the
+#   units left out are shown on the plan page and covered by 双随机 (DOMAIN.md §3.5);
+# - Art. 6: 统筹兼顾、分类分级、突出重点、提高效能、留有余地 — the plan fills only the 重点检查 share of
+#   the workdays (the rest stays for 一般检查/双随机), highest risk class first, within each unit's
+#   yearly limit (DOMAIN.md §3.4, 国办发〔2024〕54号);
+# - Art. 7: the inputs — officers and their workdays (the workday method, ``plans.capacity``).
+
+# Who makes plans: the offices that draw (their own office's plans). Who approves: the county office.
+PLANNERS = DRAWERS
+PLAN_READERS = DRAW_READERS
+PLAN_APPROVERS = frozenset({Role.COUNTY_ADMIN})
+PLAN_AUDITED = ["number", "title", "year", "org", "region_code", "status", "officers", "legal_workdays",
+                "other_enforcement_days", "non_enforcement_days", "key_share", "days_per_inspection", "limits",
+                "note"]
+MAX_LIMIT = 365
+
+
+@dataclass
+class AnnualPlanData:
+    title: str
+    year: int
+    officers: int
+    legal_workdays: int = LEGAL_WORKDAYS
+    other_enforcement_days: int = 0
+    non_enforcement_days: int = 0
+    key_share: int = KEY_SHARE
+    days_per_inspection: int = DAYS_PER_INSPECTION
+    limits: dict[str, dict[str, int]] | None = None  # None: default_limits()
+    note: str = ""
+
+
+@dataclass
+class GenerateCriteria:
+    """Which of the office's units ``plan_generate`` considers, and how many inspections each gets."""
+
+    township: str = ""
+    sectors: list[str] = field(default_factory=list)
+    risk_classes: list[str] = field(default_factory=list)  # "A"–"D", "" for the unclassified
+    key_supervision: bool = False
+    high_risk_only: bool = False
+    times: int = 1
+
+
+@dataclass
+class GenerateReport:
+    added: int = 0  # units put in the plan
+    times: int = 0  # 家次 they add
+    already: int = 0  # already in this plan (left as they are)
+    other_plans: list[tuple[str, str]] = field(default_factory=list)  # (unit name, plan number): not added
+    capped: int = 0  # given fewer 次数 than asked, held to their class limit
+    did_not_fit: int = 0  # left out when the 重点检查 capacity was used up: they fall to 双随机
+
+    def message(self) -> str:
+        parts = [f"已列入 {self.added} 家单位（{self.times} 家次）"]
+        if self.already:
+            parts.append(f"{self.already} 家已在本计划中")
+        if self.capped:
+            parts.append(f"{self.capped} 家的检查次数按其分级分类的年度上限减少")
+        if self.other_plans:
+            shown = "、".join(f"{name}（{number}）" for name, number in self.other_plans[:5])
+            more = f"等 {len(self.other_plans)} 家" if len(self.other_plans) > 5 else ""
+            parts.append(f"{shown}{more}已列入本年度其他计划，未重复列入（150号第四条：各计划不得重复）")
+        if self.did_not_fit:
+            parts.append(f"{self.did_not_fit} 家超出重点检查能力未列入，由双随机抽查覆盖")
+        return "；".join(parts)
+
+
+def _check_planner(actor: User) -> None:
+    if actor.role not in PLANNERS:
+        raise PermissionDenied(f"{actor.get_role_display()}无权编制年度监督检查计划")
+    if actor.org_id is None:
+        raise PermissionDenied("您的账号未设所属机构，无法编制计划")
+
+
+def _check_own(actor: User, plan: AnnualPlan) -> None:
+    _check_planner(actor)
+    if not scoped(actor, AnnualPlan.objects.filter(pk=plan.pk)).exists():
+        raise PermissionDenied("该计划不在您的管辖范围内")
+    if actor.org_id != plan.org_id:
+        raise PermissionDenied("只有编制单位可以修改该计划")
+
+
+def _locked_draft(plan: AnnualPlan) -> AnnualPlan:
+    """The plan's row, locked to commit; a PlanError once approved (approved plans are read-only)."""
+    locked = AnnualPlan.objects.select_for_update().get(pk=plan.pk)
+    if locked.status != AnnualPlanStatus.DRAFT:
+        when = f"于 {timezone.localtime(locked.approved_at):%Y-%m-%d} " if locked.approved_at else ""
+        raise PlanError({"status": [f"该计划已{when}批准，不能再修改"]})
+    return locked
+
+
+def _validate_plan(data: AnnualPlanData) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+
+    def add(name: str, message: str) -> None:
+        errors.setdefault(name, []).append(message)
+
+    data.title = clean(data.title or "")
+    data.note = (data.note or "").strip()
+    if not data.title:
+        add("title", "请填写名称")
+    this_year = timezone.localdate().year
+    if data.year is None or not 2000 <= data.year <= this_year + 1:
+        add("year", f"年度应在 2000 至 {this_year + 1} 之间")
+    if data.officers is None or data.officers < 1:
+        add("officers", "执法人员数至少为 1")
+    for name in ("legal_workdays", "other_enforcement_days", "non_enforcement_days"):
+        if getattr(data, name) is None or getattr(data, name) < 0:
+            add(name, "工作日不能为负数")
+    if data.key_share is None or not 0 <= data.key_share <= 100:
+        add("key_share", "重点检查工作日占比应在 0 至 100 之间")
+    if data.days_per_inspection is None or data.days_per_inspection < 1:
+        add("days_per_inspection", "每家次所需工作日至少为 1")
+    limits = default_limits()
+    for group, row in (data.limits or {}).items():
+        for key, value in row.items():
+            if group not in limits or key not in RISK_KEYS:
+                add("limits", f"年度检查次数上限的分类无效：{group}/{key}")
+            elif not isinstance(value, int) or not 1 <= value <= MAX_LIMIT:
+                add("limits", f"{group_label(group == 'high_risk')}{class_label(key)}的年度检查次数上限应为 1 至 "
+                              f"{MAX_LIMIT} 的整数")
+            else:
+                limits[group][key] = value
+    data.limits = limits
+    if not errors:
+        try:
+            capacity(officers=data.officers, legal_workdays=data.legal_workdays,
+                     other_enforcement_days=data.other_enforcement_days,
+                     non_enforcement_days=data.non_enforcement_days, key_share=data.key_share,
+                     days_per_inspection=data.days_per_inspection)
+        except CapacityError as exc:
+            add("non_enforcement_days", str(exc))
+    return errors
+
+
+def _apply(plan: AnnualPlan, data: AnnualPlanData) -> None:
+    for name in ("title", "year", "officers", "legal_workdays", "other_enforcement_days", "non_enforcement_days",
+                 "key_share", "days_per_inspection", "limits", "note"):
+        setattr(plan, name, getattr(data, name))
+
+
+def plan_create(*, actor: User, data: AnnualPlanData) -> AnnualPlan:
+    """A draft plan of ``actor``'s office; nothing is written when the data are invalid."""
+    _check_planner(actor)
+    errors = _validate_plan(data)
+    if errors:
+        raise PlanError(errors)
+    org = actor.org
+    assert org is not None
+    with transaction.atomic():
+        county = org.region_code[:6]
+        plan = AnnualPlan(org=org, region_code=org.region_code, created_by=actor, status=AnnualPlanStatus.DRAFT)
+        _apply(plan, data)
+        # Numbered by the plan's year: JH + county + year + 5 digits, gap-free (core.numbering).
+        plan.number = f"JH{county}{data.year}{next_value(f'annual-plan:{county}:{data.year}'):05d}"
+        plan.save(force_insert=True)
+        audit.record(actor=actor, action="annual_plan.create", obj=plan,
+                     changes=audit.snapshot(plan, PLAN_AUDITED))
+    return plan
+
+
+def plan_update(*, actor: User, plan: AnnualPlan, data: AnnualPlanData) -> AnnualPlan:
+    """Change a draft's title and inputs. The year stays once units are in the plan (they carry it)."""
+    _check_own(actor, plan)
+    errors = _validate_plan(data)
+    if errors:
+        raise PlanError(errors)
+    with transaction.atomic():
+        locked = _locked_draft(plan)
+        if data.year != locked.year and PlanItem.objects.filter(plan=locked).exists():
+            raise PlanError({"year": ["计划中已有单位，不能修改年度（可新建另一年度的计划）"]})
+        before = audit.snapshot(locked, PLAN_AUDITED)
+        _apply(locked, data)
+        audit.save_audited(locked, actor=actor, action="annual_plan.update", fields=PLAN_AUDITED, before=before)
+    return locked
+
+
+def _scheduled(plan: AnnualPlan) -> int:
+    return int(PlanItem.objects.filter(plan=plan).aggregate(n=Sum("times"))["n"] or 0)
+
+
+def _unit_limit(plan: AnnualPlan, unit: Unit) -> int:
+    return limit_for(plan.limits, high_risk=unit.sector.high_risk, risk_class=unit.risk_class)
+
+
+def _limit_error(plan: AnnualPlan, unit: Unit, times: int) -> str:
+    rule = limit_rule(plan.limits, high_risk=unit.sector.high_risk, risk_class=unit.risk_class)
+    return f"计划检查次数（{times}）超过该单位的年度上限 {_unit_limit(plan, unit)} 次：{rule}"
+
+
+def _other_plan_error(unit: Unit, number: str) -> str:
+    return (f"{unit.name}已列入本年度计划 {number}：各部门计划不得重复"
+            "（《安全生产年度监督检查计划编制办法》第四条；一家企业对应一个层级的执法主体）")
+
+
+def _validate_item(plan: AnnualPlan, unit: Unit, times: int | None, quarter: int | None) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    if times is None or times < 1:
+        errors["times"] = ["计划检查次数至少为 1"]
+    elif times > _unit_limit(plan, unit):
+        errors["times"] = [_limit_error(plan, unit, times)]
+    if quarter is not None and not 1 <= quarter <= 4:
+        errors["quarter"] = ["计划季度应为 1 至 4"]
+    return errors
+
+
+def plan_add_unit(
+    *, actor: User, plan: AnnualPlan, unit: Unit, times: int = 1, quarter: int | None = None, note: str = "",
+) -> PlanItem:
+    """Put one unit of the office's jurisdiction in a draft, within its yearly limit and in no other plan."""
+    _check_own(actor, plan)
+    with transaction.atomic():
+        locked = _locked_draft(plan)
+        unit = org_units(actor, locked.org).select_related("sector").filter(pk=unit.pk).first()  # type: ignore[assignment]
+        if unit is None:
+            raise PlanError({"unit": ["该单位不在本计划编制单位的管辖范围内，或已注销、关闭"]})
+        existing = PlanItem.objects.filter(year=locked.year, unit=unit).select_related("plan").first()
+        if existing is not None:
+            if existing.plan_id == locked.pk:
+                raise PlanError({"unit": [f"{unit.name}已在本计划中"]})
+            raise PlanError({"unit": [_other_plan_error(unit, existing.plan.number)]})
+        errors = _validate_item(locked, unit, times, quarter)
+        if errors:
+            raise PlanError(errors)
+        item = PlanItem(plan=locked, unit=unit, year=locked.year, times=times, quarter=quarter,
+                        note=clean(note or "")[:200])
+        try:
+            with transaction.atomic():
+                item.save(force_insert=True)
+        except IntegrityError as exc:  # another office put the unit in its plan meanwhile
+            number = PlanItem.objects.filter(year=locked.year, unit=unit).values_list("plan__number", flat=True).first()
+            raise PlanError({"unit": [_other_plan_error(unit, number or "（另一计划）")]}) from exc
+        audit.record(actor=actor, action="annual_plan.item_add", obj=locked,
+                     changes={"unit": unit.pk, "times": times, "quarter": quarter})
+    return item
+
+
+def _item_of(plan: AnnualPlan, item: PlanItem | int) -> PlanItem:
+    pk = item.pk if isinstance(item, PlanItem) else item
+    found = PlanItem.objects.select_related("unit", "unit__sector").filter(plan=plan, pk=pk).first()
+    if found is None:
+        raise PlanError({"item": ["该单位不在本计划中"]})
+    return found
+
+
+def plan_remove_item(*, actor: User, plan: AnnualPlan, item: PlanItem | int) -> None:
+    """Take one unit out of a draft (it falls back to 双随机)."""
+    _check_own(actor, plan)
+    with transaction.atomic():
+        locked = _locked_draft(plan)
+        found = _item_of(locked, item)
+        found.delete()
+        audit.record(actor=actor, action="annual_plan.item_remove", obj=locked,
+                     changes={"unit": found.unit_id, "times": found.times})
+
+
+def plan_set_times(
+    *, actor: User, plan: AnnualPlan, item: PlanItem | int, times: int, quarter: int | None = None,
+) -> PlanItem:
+    """Change how many times (and in which quarter) a unit of a draft is to be inspected."""
+    _check_own(actor, plan)
+    with transaction.atomic():
+        locked = _locked_draft(plan)
+        found = _item_of(locked, item)
+        errors = _validate_item(locked, found.unit, times, quarter)
+        if errors:
+            raise PlanError(errors)
+        before = {"times": found.times, "quarter": found.quarter}
+        found.times, found.quarter = times, quarter
+        found.save(update_fields=["times", "quarter"])
+        changes = audit.diff(before, {"times": times, "quarter": quarter})
+        if changes:
+            audit.record(actor=actor, action="annual_plan.item_times", obj=locked,
+                         changes={"unit": found.unit_id, **changes})
+    return found
+
+
+def _validate_criteria(actor: User, c: GenerateCriteria) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    c.township = clean(c.township or "")
+    if c.township:
+        if not (c.township.isdigit() and len(c.township) in (9, 12)):
+            errors["township"] = ["乡镇代码应为 9 位（或补足 12 位）统计用区划代码"]
+        elif not c.township[:9].startswith(region_prefix(actor) or "-"):
+            errors["township"] = ["该乡镇不在您的管辖范围内"]
+        else:
+            c.township = c.township[:9]
+    known = set(Sector.objects.filter(code__in=c.sectors).values_list("code", flat=True))
+    bad = [s for s in c.sectors if s not in known]
+    if bad:
+        errors["sectors"] = [f"行业领域代码无效：{'、'.join(bad)}"]
+    bad = [r for r in c.risk_classes if r not in RISK_KEYS]
+    if bad:
+        errors["risk_classes"] = [f"分级分类应为 A、B、C、D 或未分级：{'、'.join(bad)}"]
+    if c.times is None or c.times < 1:
+        errors["times"] = ["每家计划检查次数至少为 1"]
+    return errors
+
+
+def plan_generate(*, actor: User, plan: AnnualPlan, criteria: GenerateCriteria) -> GenerateReport:
+    """Fill a draft from the office's units matching ``criteria``, by priority, until the 重点检查 capacity is used.
+
+    Order (150号 Art. 6 分类分级、突出重点; DOMAIN.md §3.4): risk class D, C, B, A, then the units not yet
+    classified — a plan puts its days where the known risk is highest, and an unclassified unit has no
+    assessment to rank it by (it is inspected by 双随机 until classified); within a class 重点监管 units
+    first; ties by unit id (``selectors.plan_candidates``). Each unit gets ``criteria.times`` inspections,
+    held to its class limit. Units already in another plan of the year are skipped and reported with
+    that plan's number (Art. 4); at the first unit that no longer fits the remaining capacity the plan
+    is full — no lower-priority unit takes days a higher one could not get — and the rest are counted
+    as not fitted (双随机 covers them, DOMAIN.md §3.5). Nothing is written on an error.
+    """
+    _check_own(actor, plan)
+    errors = _validate_criteria(actor, criteria)
+    if errors:
+        raise PlanError(errors)
+    report = GenerateReport()
+    with transaction.atomic():
+        locked = _locked_draft(plan)
+        try:
+            left = plan_capacity(locked, _scheduled(locked)).key_left
+        except CapacityError as exc:
+            raise PlanError({"non_enforcement_days": [str(exc)]}) from exc
+        candidates = plan_candidates(
+            actor, locked, township=criteria.township, sectors=criteria.sectors,
+            risk_classes=criteria.risk_classes, key_supervision=criteria.key_supervision,
+            high_risk_only=criteria.high_risk_only,
+        )
+        mine = set(PlanItem.objects.filter(plan=locked).values_list("unit_id", flat=True))
+        others = other_plans_of(locked.year, candidates.values("id"), exclude_plan=locked)
+        new: list[PlanItem] = []
+        full = False
+        for unit in candidates.iterator(chunk_size=500):
+            if unit.pk in mine:
+                report.already += 1
+            elif unit.pk in others:
+                report.other_plans.append((unit.name, others[unit.pk]))
+            elif full:
+                report.did_not_fit += 1
+            else:
+                times = min(criteria.times, _unit_limit(locked, unit))
+                if times > left:
+                    full = True
+                    report.did_not_fit += 1
+                    continue
+                report.capped += times < criteria.times
+                new.append(PlanItem(plan=locked, unit=unit, year=locked.year, times=times))
+                left -= times
+                report.times += times
+        report.added = len(new)
+        try:
+            with transaction.atomic():
+                PlanItem.objects.bulk_create(new)
+        except IntegrityError as exc:
+            raise PlanError({"unit": ["有单位刚被列入本年度其他计划，请重新生成"]}) from exc
+        audit.record(actor=actor, action="annual_plan.generate", obj=locked, changes={
+            "criteria": {"township": criteria.township, "sectors": sorted(criteria.sectors),
+                         "risk_classes": sorted(criteria.risk_classes), "key_supervision": criteria.key_supervision,
+                         "high_risk_only": criteria.high_risk_only, "times": criteria.times},
+            "added": [i.unit_id for i in new], "times": report.times, "other_plans": len(report.other_plans),
+            "did_not_fit": report.did_not_fit,
+        })
+    return report
+
+
+def plan_approve(*, actor: User, plan: AnnualPlan) -> AnnualPlan:
+    """批准: the county office approves a plan of its county (150号 Art. 5: inspect by the approved plan).
+
+    Refused for an empty plan and for one whose units need more days than its 重点检查工作日; once
+    approved the plan is read-only.
+    """
+    if actor.role not in PLAN_APPROVERS:
+        raise PermissionDenied(f"{actor.get_role_display()}无权批准年度监督检查计划，由县级管理员批准")
+    if not scoped(actor, AnnualPlan.objects.filter(pk=plan.pk)).exists():
+        raise PermissionDenied("该计划不在您的管辖范围内")
+    with transaction.atomic():
+        locked = _locked_draft(plan)
+        scheduled = _scheduled(locked)
+        if scheduled == 0:
+            raise PlanError({"status": ["计划中还没有单位，不能批准"]})
+        try:
+            cap = plan_capacity(locked, scheduled)
+        except CapacityError as exc:
+            raise PlanError({"status": [str(exc)]}) from exc
+        if cap.over:
+            raise PlanError({"status": [
+                f"已安排 {cap.scheduled_times} 家次（{cap.scheduled_days} 人·日），超过重点检查能力 "
+                f"{cap.key_capacity} 家次（{cap.key_days} 人·日），不能批准：请减少单位或检查次数，或调整工作日"
+                "（150号第六条：留有余地）"
+            ]})
+        locked.status = AnnualPlanStatus.APPROVED
+        locked.approved_by = actor
+        locked.approved_at = timezone.now()
+        locked.save(update_fields=["status", "approved_by", "approved_at"])
+        audit.record(actor=actor, action="annual_plan.approve", obj=locked, changes={
+            "status": [AnnualPlanStatus.DRAFT, AnnualPlanStatus.APPROVED], "units": PlanItem.objects.filter(
+                plan=locked).count(), "times": scheduled,
+        })
+    plan.status, plan.approved_by, plan.approved_at = locked.status, locked.approved_by, locked.approved_at
+    return plan

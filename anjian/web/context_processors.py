@@ -46,6 +46,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
 
     if user.role in DRAW_READERS:
         more.append({"label": "双随机抽查", "url": _url("plans:list")})
+        more.append({"label": "年度监督检查计划", "url": _url("plans:annual_list")})
     # 举报受理: the roles that read tip-offs (anjian.tipoffs.services.READERS; not units, grids, experts).
     from anjian.tipoffs.services import READERS as TIPOFF_READERS
 

@@ -45,3 +45,38 @@ def officials(county: Any) -> Officials:
 
 def ids(people: list[Person]) -> list[int]:
     return sorted(p.pk for p in people)
+
+
+# --- 年度监督检查计划 --------------------------------------------------------------------------------
+
+SMALL = {"officers": 1, "legal_workdays": 10, "other_enforcement_days": 0, "non_enforcement_days": 0,
+         "key_share": 100, "days_per_inspection": 2}  # 10 人·日 of 重点检查 = 5 家次
+
+
+def plan_data(**kw: Any) -> Any:
+    from anjian.plans.services import AnnualPlanData
+
+    base: dict[str, Any] = {"title": "2026年度安全生产监督检查计划", "year": 2026, **SMALL}
+    base.update(kw)
+    return AnnualPlanData(**base)
+
+
+def add_unit(county: Any, key: str, name: str, sector: str, *, town: str = "sanshizhen", risk_class: str = "",
+             key_supervision: bool = False) -> Any:
+    """A unit of 平江县 written straight to the table (its id is higher than every unit made before)."""
+    from anjian.units.models import Unit
+
+    region = getattr(county, town).code
+    u = Unit.objects.create(name=name, region_code=region, sector=county.sectors[sector], risk_class=risk_class,
+                            key_supervision=key_supervision)
+    county.units[key] = u
+    return u
+
+
+def inspect(unit: Any, date: Any, kind: str = "enforcement") -> Any:
+    """One inspection of ``unit`` on ``date`` (a number of its own)."""
+    from anjian.inspections.models import Inspection
+
+    n = Inspection.objects.count() + 1
+    return Inspection.objects.create(number=f"JC-T-{n:05d}", unit=unit, region_code=unit.region_code,
+                                     sector_id=unit.sector_id, grid_id=unit.grid_id, kind=kind, date=date)

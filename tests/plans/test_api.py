@@ -112,7 +112,8 @@ def test_detail_holds_the_stored_draw(county, draws, api_as):
         d.number, "全县抽查", county.office.pk, "430626000000"
     )
     assert (out["seed"], out["unit_target"], out["inspectors_per_unit"]) == (d.seed, 3, 2)
-    assert out["filters"] == {"township": "", "sectors": [], "risk_classes": [], "key_supervision": False}
+    assert out["filters"] == {"township": "", "sectors": [], "risk_classes": [], "key_supervision": False,
+                              "not_in_annual_plan": None}
     assert out["unit_pool"] == sorted(u.pk for k, u in county.units.items() if k != "other")
     assert out["inspector_pool"] == d.inspector_pool and len(out["inspector_pool"]) == 9
     assert out["excluded"] == d.excluded and out["result"] == d.result and out["result_hash"] == d.result_hash

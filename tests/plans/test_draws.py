@@ -118,7 +118,7 @@ def test_draw_stores_everything_and_is_reproducible(county, officials):
     assert (d.org, d.region_code, d.created_by) == (county.office, "430626000000", admin)
     assert len(d.seed) == 64 and int(d.seed, 16) >= 0
     assert d.filters == {"township": "", "sectors": ["construction", "fireworks"], "risk_classes": [],
-                         "key_supervision": False}
+                         "key_supervision": False, "not_in_annual_plan": None}
     assert d.unit_pool == unit_ids(county, "build_a", "fire_b", "build_b")
     assert d.inspector_pool == ids(officials.office + officials.yingji + officials.town_a)
     assert d.excluded == {str(u): [] for u in d.unit_pool}
