@@ -13,6 +13,7 @@ from anjian.hazards.api import router as hazards_router
 from anjian.inspections.api import router as inspections_router
 from anjian.outreach.api import router as outreach_router
 from anjian.patrols.api import router as patrols_router
+from anjian.plans.api import annual_router
 from anjian.plans.api import router as plans_router
 from anjian.regions.api import router as regions_router
 from anjian.stats.api import router as stats_router
@@ -38,3 +39,4 @@ api.add_router("/v1/campaigns", campaigns_router)
 api.add_router("/v1/stats", stats_router)
 api.add_router("/v1/patrols", patrols_router)
 api.add_router("/v1/draws", plans_router)
+api.add_router("/v1/annual-plans", annual_router)

@@ -23,7 +23,8 @@ from ninja.errors import HttpError
 
 from anjian.campaigns.api import MAX_PAGE_SIZE, ErrorOut, paginate
 from anjian.plans import selectors, services
-from anjian.plans.models import Draw
+from anjian.plans.capacity import CapacityError, plan_capacity, progress_status
+from anjian.plans.models import AnnualPlan, Draw, PlanItem
 
 if TYPE_CHECKING:
     from anjian.accounts.models import User
@@ -112,9 +113,9 @@ def draw_out(d: Draw) -> dict[str, Any]:
     }
 
 
-def _check_reader(user: User) -> None:
+def _check_reader(user: User, what: str = "双随机抽查") -> None:
     if user.role not in services.DRAW_READERS:
-        raise HttpError(403, f"{user.get_role_display()}无权查看双随机抽查")
+        raise HttpError(403, f"{user.get_role_display()}无权查看{what}")
 
 
 @router.get(
@@ -146,3 +147,190 @@ def draws_detail(request: HttpRequest, draw_id: int) -> dict[str, Any]:
     except Http404 as exc:
         raise HttpError(404, "未找到该抽查") from exc
     return draw_out(draw)
+
+
+# --- 年度监督检查计划 (read-only) --------------------------------------------------------------------
+
+annual_router = Router(tags=["年度监督检查计划"])
+
+
+class CapacityOut(Schema):
+    total_days: int = Field(description="总法定工作日 = 国家法定工作日 × 执法人员数（人·日）")
+    inspection_days: int = Field(description="监督检查工作日 = 总法定工作日 − 其他执法工作日 − 非执法工作日")
+    key_days: int = Field(description="重点检查工作日")
+    general_days: int = Field(description="一般检查工作日（双随机抽查等）")
+    key_capacity: int = Field(description="重点检查能力（家次）")
+    general_capacity: int = Field(description="一般检查能力（家次）")
+    scheduled_times: int = Field(description="已列入计划（家次）")
+    over: bool = Field(description="已列入超过重点检查能力")
+
+
+class PlanTotalsOut(Schema):
+    units: int = Field(description="列入单位（家）")
+    planned: int = Field(description="计划检查（家次）")
+    done: int = Field(description="已完成（家次；每家最多计其计划次数）")
+    rate: float | None = Field(description="完成率（小数；未计划时为 null）")
+    over_limit: int = Field(description="实际检查超过年度上限的单位（家）")
+    not_started: int = Field(description="尚未检查的单位（家）")
+
+
+class AnnualPlanSummaryOut(Schema):
+    id: int
+    number: str = Field(description="编号：JH + 县区划代码 + 计划年度 + 5 位序号")
+    title: str
+    year: int
+    org: int
+    org_name: str
+    region_code: str
+    status: str = Field(description="draft 草稿 / approved 已批准")
+    approved_at: dt.datetime | None
+    unit_count: int = Field(description="列入单位（家）")
+    planned_times: int = Field(description="计划检查（家次）")
+
+
+class AnnualPlanOut(AnnualPlanSummaryOut):
+    officers: int
+    legal_workdays: int
+    other_enforcement_days: int
+    non_enforcement_days: int
+    key_share: int = Field(description="重点检查工作日占比（%）")
+    days_per_inspection: int = Field(description="每家次所需工作日（人·日）")
+    limits: dict[str, dict[str, int]] = Field(
+        description="年度检查次数上限：high_risk / other → 分级 A–D 与 \"\"（未分级）")
+    capacity: CapacityOut | None = Field(description="工作日测算；输入使监督检查工作日为负时为 null")
+    totals: PlanTotalsOut
+    note: str
+
+
+class PlanItemOut(Schema):
+    id: int
+    unit: int
+    unit_name: str
+    region_code: str
+    risk_class: str
+    times: int = Field(description="计划检查次数")
+    quarter: int | None
+    actual: int = Field(description="计划年度内实际检查次数（不含企业自查、网格巡查）")
+    limit: int = Field(description="该单位的年度上限")
+    status: str = Field(description="未开始 / 进行中 / 已完成")
+    over_limit: bool = Field(description="实际检查超过年度上限")
+    note: str
+
+
+class AnnualPlanPage(Schema):
+    count: int
+    page: int
+    page_size: int
+    pages: int
+    items: list[AnnualPlanSummaryOut]
+
+
+class PlanItemPage(Schema):
+    count: int
+    page: int
+    page_size: int
+    pages: int
+    items: list[PlanItemOut]
+
+
+class AnnualPlanQuery(Schema):
+    year: int | None = Field(None, description="计划年度")
+    page: int = Field(1, ge=1)
+    page_size: int = Field(50, ge=1, le=MAX_PAGE_SIZE)
+
+
+class PlanItemQuery(Schema):
+    status: str = Field("", description="未开始、进行中、已完成或超过上限")
+    township: str = Field("", description="乡镇（街道）区划代码")
+    page: int = Field(1, ge=1)
+    page_size: int = Field(50, ge=1, le=MAX_PAGE_SIZE)
+
+
+def plan_summary_out(p: AnnualPlan) -> dict[str, Any]:
+    """A row of ``selectors.plan_list`` (annotated with unit_count and planned_times)."""
+    return {
+        "id": p.pk, "number": p.number, "title": p.title, "year": p.year, "org": p.org_id, "org_name": p.org.name,
+        "region_code": p.region_code, "status": p.status, "approved_at": p.approved_at,
+        "unit_count": p.unit_count, "planned_times": p.planned_times,  # type: ignore[attr-defined]
+    }
+
+
+def plan_out(p: AnnualPlan) -> dict[str, Any]:
+    totals = selectors.plan_totals(p)
+    try:
+        cap = plan_capacity(p, totals.planned)
+        cap_out: dict[str, Any] | None = {
+            "total_days": cap.total_days, "inspection_days": cap.inspection_days, "key_days": cap.key_days,
+            "general_days": cap.general_days, "key_capacity": cap.key_capacity,
+            "general_capacity": cap.general_capacity, "scheduled_times": cap.scheduled_times, "over": cap.over,
+        }
+    except CapacityError:
+        cap_out = None
+    return {
+        "id": p.pk, "number": p.number, "title": p.title, "year": p.year, "org": p.org_id, "org_name": p.org.name,
+        "region_code": p.region_code, "status": p.status, "approved_at": p.approved_at,
+        "unit_count": totals.units, "planned_times": totals.planned,
+        "officers": p.officers, "legal_workdays": p.legal_workdays,
+        "other_enforcement_days": p.other_enforcement_days, "non_enforcement_days": p.non_enforcement_days,
+        "key_share": p.key_share, "days_per_inspection": p.days_per_inspection, "limits": p.limits,
+        "capacity": cap_out,
+        "totals": {"units": totals.units, "planned": totals.planned, "done": totals.done,
+                   "rate": float(totals.rate) if totals.rate is not None else None,
+                   "over_limit": totals.over_limit, "not_started": totals.not_started},
+        "note": p.note,
+    }
+
+
+def plan_item_out(i: PlanItem) -> dict[str, Any]:
+    actual, limit = i.actual, i.limit  # type: ignore[attr-defined]
+    return {
+        "id": i.pk, "unit": i.unit_id, "unit_name": i.unit.name, "region_code": i.unit.region_code,
+        "risk_class": i.unit.risk_class, "times": i.times, "quarter": i.quarter, "actual": actual, "limit": limit,
+        "status": progress_status(actual, i.times), "over_limit": actual > limit, "note": i.note,
+    }
+
+
+def _annual_plan(user: User, plan_id: int) -> AnnualPlan:
+    _check_reader(user, "年度监督检查计划")
+    try:
+        return selectors.plan_get(user, plan_id)
+    except Http404 as exc:
+        raise HttpError(404, "未找到该计划") from exc
+
+
+@annual_router.get(
+    "",
+    response={200: AnnualPlanPage, 403: ErrorOut},
+    summary="年度监督检查计划列表",
+    description="本人管辖范围内的计划，新的年度在前。网格员、单位安全员、专家 403。",
+)
+def annual_plans_list(request: HttpRequest, query: Query[AnnualPlanQuery]) -> dict[str, Any]:
+    user: User = request.auth  # type: ignore[attr-defined]
+    _check_reader(user, "年度监督检查计划")
+    return paginate(selectors.plan_list(user, query.year), query.page, query.page_size, plan_summary_out)
+
+
+@annual_router.get(
+    "/{plan_id}",
+    response={200: AnnualPlanOut, 403: ErrorOut, 404: ErrorOut},
+    summary="年度监督检查计划详情",
+    description="工作日测算（安监总政法〔2017〕150号）、年度检查次数上限和执行情况合计；列入单位见 /items。",
+)
+def annual_plans_detail(request: HttpRequest, plan_id: int) -> dict[str, Any]:
+    user: User = request.auth  # type: ignore[attr-defined]
+    return plan_out(_annual_plan(user, plan_id))
+
+
+@annual_router.get(
+    "/{plan_id}/items",
+    response={200: PlanItemPage, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    summary="年度监督检查计划的列入单位及执行情况",
+    description="每家单位的计划次数、计划年度内的实际检查次数、年度上限和执行状态；可按状态、乡镇筛选。",
+)
+def annual_plans_items(request: HttpRequest, plan_id: int, query: Query[PlanItemQuery]) -> dict[str, Any]:
+    user: User = request.auth  # type: ignore[attr-defined]
+    plan = _annual_plan(user, plan_id)
+    if query.status and query.status not in selectors.ITEM_STATUSES:
+        raise HttpError(422, f"执行状态无效：{query.status}（应为{'、'.join(selectors.ITEM_STATUSES)}）")
+    items = selectors.plan_items(plan, status=query.status, township=query.township)
+    return paginate(items, query.page, query.page_size, plan_item_out)
