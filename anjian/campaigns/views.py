@@ -1,16 +1,33 @@
-"""Campaign pages: the 1+2+N tree, a campaign with its roadmap tasks, create and edit forms."""
+"""Campaign pages: the 1+2+N tree, a campaign with its roadmap tasks, create and edit forms, and its
+考核 tab (schemes, monthly assessments, the ranking and its exports)."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
 
-from anjian.campaigns import selectors, services
-from anjian.campaigns.forms import CampaignForm, TaskCompleteForm, TaskForm
+from anjian.campaigns import export, selectors, services
+from anjian.campaigns.forms import (
+    AdjustmentForm,
+    CampaignForm,
+    ComputeForm,
+    ItemForm,
+    OverridesForm,
+    SchemeForm,
+    TaskCompleteForm,
+    TaskForm,
+)
+from anjian.campaigns.models import AssessedGroup, Assessment, AssessmentScheme, Campaign
+from anjian.stats import indicators as ind
+from anjian.stats.links import Links
+from anjian.web.downloads import DOCX, XLSX, download
 
 if TYPE_CHECKING:
     from anjian.accounts.models import User
@@ -45,6 +62,8 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_edit": user.role in services.WRITERS,
             # Seeing the county's campaign from a township is not owning it.
             "can_change": user.role in services.WRITERS and services.region_in_scope(user, campaign.region_code),
+            "hide_tabs": user.role not in services.ASSESSMENT_READERS,
+            "tab": "overview",
         },
     )
 
@@ -172,3 +191,359 @@ def task_complete(request: HttpRequest, pk: int) -> HttpResponse:
         "campaigns/form.html",
         {"form": form, "title": f"标记完成：{task.number} {task.content[:30]}", "campaign": task.campaign},
     )
+
+
+# --- 考核: schemes (考核细则) and monthly assessments (月度考核) ------------------------------------------
+#
+# Readers are ``services.ASSESSMENT_READERS`` (unit staff, grid workers and experts get 403 before any
+# lookup); a campaign, scheme or assessment outside the reader's region is 404 (the selectors). Only
+# the county office of the campaign's region writes (``services.check_assessor``).
+
+
+def _not_reader(user: User) -> HttpResponseForbidden | None:
+    if user.role not in services.ASSESSMENT_READERS:
+        return HttpResponseForbidden(f"{user.get_role_display()}无权查看考核")
+    return None
+
+
+def _may_assess(user: User, campaign: Campaign) -> bool:
+    return user.role in services.ASSESSORS and services.region_in_scope(user, campaign.region_code)
+
+
+def _assessor_refusal(user: User, campaign: Campaign) -> HttpResponseForbidden | None:
+    if not _may_assess(user, campaign):
+        return HttpResponseForbidden(f"{user.get_role_display()}只能查看考核，设置和计算由行动所属县级管理员进行")
+    return None
+
+
+def _errors_text(exc: services.CampaignError) -> str:
+    return "；".join(m for ms in exc.errors.values() for m in ms)
+
+
+@login_required
+def assessment_home(request: HttpRequest, pk: int) -> HttpResponse:
+    """The campaign's 考核 tab: its schemes and their latest months."""
+    user = _user(request)
+    if (denied := _not_reader(user)) is not None:
+        return denied
+    campaign = selectors.campaign_get(user, pk)
+    schemes = list(selectors.scheme_list(user, campaign))
+    latest: dict[int, list[Assessment]] = {}
+    for a in selectors.assessment_queryset(user).filter(scheme__in=schemes).order_by("-month"):
+        latest.setdefault(a.scheme_id, []).append(a)
+    return render(request, "campaigns/assessment_home.html", {
+        "campaign": campaign, "tab": "assessment",
+        "schemes": [(s, latest.get(s.pk, [])[:3]) for s in schemes],
+        "can_assess": _may_assess(user, campaign), "can_add": len(schemes) < len(AssessedGroup.choices),
+    })
+
+
+@login_required
+def scheme_create(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    if (denied := _not_reader(user)) is not None:
+        return denied
+    campaign = selectors.campaign_get(user, pk)
+    if (refusal := _assessor_refusal(user, campaign)) is not None:
+        return refusal
+    form = SchemeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            scheme = services.scheme_save(actor=user, campaign=campaign, data=services.SchemeData(
+                group=d["group"], adjustment_limit=d["adjustment_limit"], note=d["note"]))
+        except services.AssessmentError as exc:
+            form.add_service_errors(exc.errors)
+        else:
+            messages.success(request, f"已建立{scheme.get_group_display()}考核细则，请添加考核指标")
+            return redirect("campaigns:scheme", pk=scheme.pk)
+    return render(request, "campaigns/form.html", {
+        "form": form, "title": f"{campaign.name}：新建考核细则", "campaign": campaign})
+
+
+@login_required
+def scheme_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    if (denied := _not_reader(user)) is not None:
+        return denied
+    scheme = selectors.scheme_get(user, pk)
+    if (refusal := _assessor_refusal(user, scheme.campaign)) is not None:
+        return refusal
+    initial = {"group": scheme.group, "adjustment_limit": scheme.adjustment_limit, "note": scheme.note}
+    form = SchemeForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = services.SchemeData.of(scheme)
+        data.group, data.adjustment_limit = form.cleaned_data["group"], form.cleaned_data["adjustment_limit"]
+        data.note = form.cleaned_data["note"]
+        try:
+            services.scheme_save(actor=user, campaign=scheme.campaign, data=data, scheme=scheme)
+        except services.AssessmentError as exc:
+            form.add_service_errors(exc.errors)
+        else:
+            messages.success(request, "已保存考核细则")
+            return redirect("campaigns:scheme", pk=scheme.pk)
+    return render(request, "campaigns/form.html", {
+        "form": form, "title": f"修改{scheme}", "campaign": scheme.campaign})
+
+
+def _scheme_page(request: HttpRequest, scheme: AssessmentScheme, *, item_form: ItemForm | None = None,
+                 compute_form: ComputeForm | None = None, status: int = 200) -> HttpResponse:
+    user = _user(request)
+    page = Paginator(selectors.assessment_list(user, scheme), 24).get_page(request.GET.get("page"))
+    items = [(i, ind.BY_CODE[i.indicator]) for i in scheme.items.all()]
+    return render(request, "campaigns/scheme.html", {
+        "campaign": scheme.campaign, "scheme": scheme, "items": items, "page": page, "query": "",
+        "tab": "assessment", "can_assess": _may_assess(user, scheme.campaign),
+        "item_form": item_form or ItemForm(), "compute_form": compute_form or ComputeForm(),
+        "total_points": sum((i.points for i in scheme.items.all()), Decimal(0)),
+    }, status=status)
+
+
+@login_required
+def scheme_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    if (denied := _not_reader(user)) is not None:
+        return denied
+    return _scheme_page(request, selectors.scheme_get(user, pk))
+
+
+@login_required
+@require_POST
+def item_add(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    if (denied := _not_reader(user)) is not None:
+        return denied
+    scheme = selectors.scheme_get(user, pk)
+    if (refusal := _assessor_refusal(user, scheme.campaign)) is not None:
+        return refusal
+    form = ItemForm(request.POST)
+    if form.is_valid():
+        data = services.SchemeData.of(scheme)
+        data.items.append(form.to_data())
+        try:
+            services.scheme_save(actor=user, campaign=scheme.campaign, data=data, scheme=scheme)
+        except services.AssessmentError as exc:
+            form.add_service_errors(exc.errors)
+        else:
+            messages.success(request, f"已添加考核指标“{ind.BY_CODE[form.cleaned_data['indicator']].name}”")
+            return redirect("campaigns:scheme", pk=scheme.pk)
+    return _scheme_page(request, scheme, item_form=form, status=400)
+
+
+@login_required
+@require_POST
+def item_remove(request: HttpRequest, pk: int, item: int) -> HttpResponse:
+    user = _user(request)
+    if (denied := _not_reader(user)) is not None:
+        return denied
+    scheme = selectors.scheme_get(user, pk)
+    if (refusal := _assessor_refusal(user, scheme.campaign)) is not None:
+        return refusal
+    target = next((i for i in scheme.items.all() if i.pk == item), None)
+    if target is None:
+        raise Http404("未找到该记录")
+    data = services.SchemeData.of(scheme)
+    data.items = [d for d in data.items if d.indicator != target.indicator]
+    try:
+        services.scheme_save(actor=user, campaign=scheme.campaign, data=data, scheme=scheme)
+    except services.AssessmentError as exc:
+        messages.error(request, _errors_text(exc))
+    else:
+        messages.success(request, f"已删除考核指标“{ind.BY_CODE[target.indicator].name}”")
+    return redirect("campaigns:scheme", pk=scheme.pk)
+
+
+@login_required
+def item_overrides(request: HttpRequest, pk: int, item: int) -> HttpResponse:
+    """Per-township (department) quotas of one item: blank keeps the default."""
+    user = _user(request)
+    if (denied := _not_reader(user)) is not None:
+        return denied
+    scheme = selectors.scheme_get(user, pk)
+    if (refusal := _assessor_refusal(user, scheme.campaign)) is not None:
+        return refusal
+    target = next((i for i in scheme.items.all() if i.pk == item), None)
+    if target is None:
+        raise Http404("未找到该记录")
+    groups = services.assessed_groups(scheme.campaign, scheme.group)
+    initial = {f"g_{o.group_key}": o.quota for o in target.overrides.all()}
+    form = OverridesForm(request.POST or None, initial=initial, groups=groups, default=target.quota)
+    error = ""
+    if request.method == "POST" and form.is_valid():
+        data = services.SchemeData.of(scheme)
+        for d in data.items:
+            if d.indicator == target.indicator:
+                d.overrides = form.overrides()
+        try:
+            services.scheme_save(actor=user, campaign=scheme.campaign, data=data, scheme=scheme)
+        except services.AssessmentError as exc:
+            error = _errors_text(exc)
+        else:
+            messages.success(request, f"已保存“{ind.BY_CODE[target.indicator].name}”的单独指标")
+            return redirect("campaigns:scheme", pk=scheme.pk)
+    return render(request, "campaigns/overrides.html", {
+        "campaign": scheme.campaign, "scheme": scheme, "item": target, "indicator": ind.BY_CODE[target.indicator],
+        "form": form, "error": error,
+    })
+
+
+@login_required
+@require_POST
+def assessment_compute(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    if (denied := _not_reader(user)) is not None:
+        return denied
+    scheme = selectors.scheme_get(user, pk)
+    if (refusal := _assessor_refusal(user, scheme.campaign)) is not None:
+        return refusal
+    form = ComputeForm(request.POST)
+    if form.is_valid():
+        try:
+            assessment = services.assessment_compute(
+                actor=user, scheme=scheme, month=form.cleaned_data["month"], as_of=form.cleaned_data["as_of"])
+        except services.AssessmentError as exc:
+            form.add_service_errors(exc.errors)
+        else:
+            messages.success(request, f"已计算{assessment.month_label}考核（草稿）")
+            return redirect("campaigns:assessment", pk=assessment.pk)
+    return _scheme_page(request, scheme, compute_form=form, status=400)
+
+
+def _links(assessment: Assessment, table: list[selectors.RankedRow]) -> dict[tuple[str, str], str | None]:
+    """(group key, indicator) → the list of records behind the figure, for figures that are not 0."""
+    scheme = assessment.scheme
+    links = Links(services.assessment_scope(scheme.campaign, assessment.month, assessment.as_of))
+    narrow = "department" if scheme.group == AssessedGroup.DEPARTMENT else "region"
+    return {(r.key, c.code): links.url(c.code, **{narrow: r.key}) for r in table for c in r.cells if c.value}
+
+
+@login_required
+def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    if (denied := _not_reader(user)) is not None:
+        return denied
+    assessment = selectors.assessment_get(user, pk)
+    return _assessment_page(request, assessment)
+
+
+def _assessment_page(request: HttpRequest, assessment: Assessment, *, form: AdjustmentForm | None = None,
+                     status: int = 200) -> HttpResponse:
+    user = _user(request)
+    table = selectors.assessment_table(assessment)
+    links = _links(assessment, table)
+    defaults = [Decimal(item["quota"]) for item in assessment.items]
+    # A group's own quota (单独指标) is shown under its figure; the default is in the column's head.
+    rows = [{"row": r, "cells": [(c, links.get((r.key, c.code)), c.quota if c.quota != d else None)
+                                 for c, d in zip(r.cells, defaults, strict=True)]} for r in table]
+    can_assess = _may_assess(user, assessment.scheme.campaign)
+    groups = sorted(((r.key, r.name) for r in table), key=lambda g: g[0])
+    return render(request, "campaigns/assessment.html", {
+        "campaign": assessment.scheme.campaign, "scheme": assessment.scheme, "assessment": assessment,
+        "rows": rows, "items": [(item, export.rule_text(item)) for item in assessment.items], "tab": "assessment",
+        "can_change": can_assess and assessment.is_draft, "can_assess": can_assess,
+        "form": form or AdjustmentForm(groups=groups), "has_adjustments": any(r.adjustments for r in table),
+    }, status=status)
+
+
+@login_required
+@require_POST
+def assessment_recompute(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    if (denied := _not_reader(user)) is not None:
+        return denied
+    assessment = selectors.assessment_get(user, pk)
+    if (refusal := _assessor_refusal(user, assessment.scheme.campaign)) is not None:
+        return refusal
+    try:
+        services.assessment_compute(actor=user, scheme=assessment.scheme, month=assessment.month)
+    except services.AssessmentError as exc:
+        messages.error(request, _errors_text(exc))
+    else:
+        messages.success(request, f"已按最新数据重新计算{assessment.month_label}考核")
+    return redirect("campaigns:assessment", pk=assessment.pk)
+
+
+@login_required
+@require_POST
+def adjustment_add(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    if (denied := _not_reader(user)) is not None:
+        return denied
+    assessment = selectors.assessment_get(user, pk)
+    if (refusal := _assessor_refusal(user, assessment.scheme.campaign)) is not None:
+        return refusal
+    groups = sorted(assessment.rows.values_list("group_key", "group_name"))
+    form = AdjustmentForm(request.POST, groups=groups)
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.adjustment_add(actor=user, assessment=assessment, group_key=d["group_key"], points=d["points"],
+                                    reason=d["reason"])
+        except services.AssessmentError as exc:
+            form.add_service_errors(exc.errors)
+        else:
+            messages.success(request, "已录入加减分")
+            return redirect("campaigns:assessment", pk=assessment.pk)
+    return _assessment_page(request, assessment, form=form, status=400)
+
+
+@login_required
+@require_POST
+def adjustment_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    if (denied := _not_reader(user)) is not None:
+        return denied
+    adjustment = selectors.adjustment_get(user, pk)
+    if (refusal := _assessor_refusal(user, adjustment.assessment.scheme.campaign)) is not None:
+        return refusal
+    try:
+        services.adjustment_remove(actor=user, adjustment=adjustment)
+    except services.AssessmentError as exc:
+        messages.error(request, _errors_text(exc))
+    else:
+        messages.success(request, "已删除加减分")
+    return redirect("campaigns:assessment", pk=adjustment.assessment_id)
+
+
+@login_required
+def assessment_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET: the confirmation step; POST: 通报 (read-only afterwards)."""
+    user = _user(request)
+    if (denied := _not_reader(user)) is not None:
+        return denied
+    assessment = selectors.assessment_get(user, pk)
+    if (refusal := _assessor_refusal(user, assessment.scheme.campaign)) is not None:
+        return refusal
+    error = ""
+    if request.method == "POST":
+        try:
+            services.assessment_publish(actor=user, assessment=assessment)
+        except services.AssessmentError as exc:
+            error = _errors_text(exc)
+        else:
+            messages.success(request, f"已通报{assessment.month_label}考核结果")
+            return redirect("campaigns:assessment", pk=assessment.pk)
+    return render(request, "campaigns/publish.html", {
+        "campaign": assessment.scheme.campaign, "assessment": assessment, "error": error})
+
+
+@login_required
+@require_GET
+def assessment_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    if (denied := _not_reader(user)) is not None:
+        return denied
+    assessment = selectors.assessment_get(user, pk)
+    content = export.assessment_xlsx(assessment, selectors.assessment_table(assessment))
+    return download(content, f"{export.title(assessment)}.xlsx", XLSX)
+
+
+@login_required
+@require_GET
+def assessment_docx(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    if (denied := _not_reader(user)) is not None:
+        return denied
+    assessment = selectors.assessment_get(user, pk)
+    content = export.assessment_docx(assessment, selectors.assessment_table(assessment))
+    return download(content, f"{export.title(assessment).replace('排名', '通报')}.docx", DOCX)

@@ -521,14 +521,14 @@ def briefing_docx(scope: Scope | Briefing, computed: tuple[Values, YoYs] | None 
 
     # Named styles, so that an editor who adds a paragraph gets the same fonts (and Word's outline works).
     normal = doc.styles["Normal"]
-    _style_font(normal, BODY_FONT, SANHAO)
+    style_font(normal, BODY_FONT, SANHAO)
     fmt = normal.paragraph_format
     fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
     fmt.line_spacing = Pt(28)  # 22 lines on the 225 mm 版心
     fmt.space_before = fmt.space_after = Pt(0)
-    _style_font(doc.styles["Title"], TITLE_FONT, ERHAO)
-    _style_font(doc.styles["Heading 1"], HEADING_FONT, SANHAO)
-    _style_font(doc.styles["Heading 2"], SUBHEADING_FONT, SANHAO)
+    style_font(doc.styles["Title"], TITLE_FONT, ERHAO)
+    style_font(doc.styles["Heading 1"], HEADING_FONT, SANHAO)
+    style_font(doc.styles["Heading 2"], SUBHEADING_FONT, SANHAO)
     for name in ("Title", "Heading 1", "Heading 2"):
         pf = doc.styles[name].paragraph_format
         pf.space_before = pf.space_after = Pt(0)
@@ -537,25 +537,25 @@ def briefing_docx(scope: Scope | Briefing, computed: tuple[Values, YoYs] | None 
         pf.keep_with_next = name != "Title"
     note_style = doc.styles.add_style(NOTE_STYLE, WD_STYLE_TYPE.PARAGRAPH)
     note_style.base_style = normal
-    _style_font(note_style, SUBHEADING_FONT, SANHAO)
-    _strip_title_border(doc.styles["Title"])
+    style_font(note_style, SUBHEADING_FONT, SANHAO)
+    strip_title_border(doc.styles["Title"])
     doc.styles["Title"].paragraph_format.line_spacing = Pt(36)
     doc.styles["Heading 1"].paragraph_format.first_line_indent = Pt(2 * SANHAO)
 
     title = doc.add_paragraph(b.title, style="Title")
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _run_font(title, TITLE_FONT, ERHAO)
+    run_font(title, TITLE_FONT, ERHAO)
     note = doc.add_paragraph(b.note, style=NOTE_STYLE)
     note.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _run_font(note, SUBHEADING_FONT, SANHAO)
+    run_font(note, SUBHEADING_FONT, SANHAO)
     doc.add_paragraph()
     if not b.sections:
-        _body(doc, NO_DATA)
+        body_paragraph(doc, NO_DATA)
     for s in b.sections:
         heading = doc.add_paragraph(s.heading, style="Heading 1")
-        _run_font(heading, HEADING_FONT, SANHAO)
-        _body(doc, s.paragraph)
-    _page_numbers(section)
+        run_font(heading, HEADING_FONT, SANHAO)
+        body_paragraph(doc, s.paragraph)
+    page_numbers(section)
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()
@@ -578,7 +578,7 @@ def _rfonts(rpr: Any, name: str) -> None:
         fonts.set(qn(attr), name)
 
 
-def _style_font(style: Any, name: str, size: float) -> None:
+def style_font(style: Any, name: str, size: float) -> None:
     from docx.shared import Pt, RGBColor
 
     style.font.name = name
@@ -589,7 +589,7 @@ def _style_font(style: Any, name: str, size: float) -> None:
     _rfonts(style.element.get_or_add_rPr(), name)
 
 
-def _run_font(paragraph: Any, name: str, size: float) -> None:
+def run_font(paragraph: Any, name: str, size: float) -> None:
     """The font on the runs as well: WPS and older Word versions read the run's own rFonts first."""
     from docx.shared import Pt
 
@@ -598,17 +598,17 @@ def _run_font(paragraph: Any, name: str, size: float) -> None:
         _rfonts(run._element.get_or_add_rPr(), name)
 
 
-def _body(doc: Any, text: str) -> None:
+def body_paragraph(doc: Any, text: str) -> None:
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Pt
 
     p = doc.add_paragraph(text, style="Normal")
     p.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
     p.paragraph_format.first_line_indent = Pt(2 * SANHAO)  # 首行缩进2字
-    _run_font(p, BODY_FONT, SANHAO)
+    run_font(p, BODY_FONT, SANHAO)
 
 
-def _strip_title_border(style: Any) -> None:
+def strip_title_border(style: Any) -> None:
     """python-docx's Title style has a blue bottom border and widened characters, foreign to a 公文 title."""
     from docx.oxml.ns import qn
 
@@ -619,7 +619,7 @@ def _strip_title_border(style: Any) -> None:
                 element.remove(child)
 
 
-def _page_numbers(section: Any) -> None:
+def page_numbers(section: Any) -> None:
     """"— 1 —" centred at the foot, 4号宋体 (GB/T 9704-2012 §7.5)."""
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.oxml import OxmlElement
@@ -630,7 +630,7 @@ def _page_numbers(section: Any) -> None:
     p.add_run("— ")
     number = p.add_run("1")
     p.add_run(" —")
-    _run_font(p, PAGE_NUMBER_FONT, SIHAO)
+    run_font(p, PAGE_NUMBER_FONT, SIHAO)
     # The middle run, with its font, becomes the PAGE field's shown result.
     field = OxmlElement("w:fldSimple")
     field.set(qn("w:instr"), "PAGE")

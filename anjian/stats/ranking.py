@@ -32,13 +32,21 @@ def ranking(s: Scope, group: str, indicator: str, descending: bool = True,
     undefined = [r for r in rows if r.values[indicator] is None]
     defined.sort(key=lambda r: r.key)
     defined.sort(key=lambda r: r.values[indicator], reverse=descending)
-    out: list[Ranked] = []
-    for n, r in enumerate(defined, start=1):
-        value = r.values[indicator]
-        tied = out and out[-1].value == value
-        out.append(Ranked(out[-1].rank if tied else n, r.key, r.name, value))
+    ranks = competition_ranks([r.values[indicator] for r in defined])
+    out = [Ranked(n, r.key, r.name, r.values[indicator]) for n, r in zip(ranks, defined, strict=True)]
     out += [Ranked(None, r.key, r.name, None) for r in sorted(undefined, key=lambda r: r.key)]
     return out
+
+
+def competition_ranks(values: list[Any]) -> list[int]:
+    """Ranks of values already sorted best first; equal values share a rank (1, 2, 2, 4), as notices rank.
+
+    Used for one indicator here and for the monthly assessments' total scores (campaigns.selectors).
+    """
+    ranks: list[int] = []
+    for n, value in enumerate(values, start=1):
+        ranks.append(ranks[-1] if ranks and values[n - 2] == value else n)
+    return ranks
 
 
 def ranking_xlsx(s: Scope, group: str, indicator: str, rows: list[Ranked]) -> bytes:
