@@ -209,6 +209,51 @@ class TestDemoCounty:
             "routine", "special", "supervisory", "enforcement", "expert", "unannounced", "random", "follow_up"
         }
 
+    def test_tipoffs_in_every_state(self, demo):
+        from anjian.tipoffs.models import RewardStatus, Status, Tipoff
+        from anjian.tipoffs.selectors import overdue_q
+
+        assert "演示举报" in demo and "演示网格巡查" in demo
+        rows = Tipoff.objects.all()
+        assert 35 <= rows.count() <= 45
+        assert {"hotline", "letter", "visit", "online"} <= set(rows.values_list("channel", flat=True))
+        assert set(rows.values_list("status", flat=True)) == set(Status.values)
+        assert set(rows.filter(status=Status.CLOSED, duplicate_of=None).values_list("outcome", flat=True)) == {
+            "true", "partly", "false"
+        }
+        assert rows.exclude(duplicate_of=None).exists() and rows.filter(overdue_q()).exists()
+        assert rows.exclude(status=Status.CLOSED).filter(extended_days__gt=0).exists()
+        assert set(rows.values_list("reward_status", flat=True)) == set(RewardStatus.values)
+        # In the full county every reward state comes from a demo penalty's fine, and some reports led to hazards.
+        assert rows.exclude(action=None).count() >= 5 and rows.exclude(hazard=None).count() >= 5
+
+    def test_patrols_cover_townships_and_grids_unevenly(self, demo):
+        import datetime as dt
+
+        from django.utils import timezone
+
+        from anjian.patrols import selectors
+        from anjian.patrols.models import Patrol
+
+        today = timezone.localdate()
+        since = today - dt.timedelta(days=59)
+        admin = User.objects.get(username="demo_admin")
+        assert 1000 <= Patrol.objects.count() <= 2500
+        assert not Patrol.objects.filter(patrolled_on__lt=since).exists()
+        townships = [r.rate for r in selectors.coverage(admin, since, today, by="township").rows]
+        assert min(townships) < 0.4 and max(townships) > 0.8  # type: ignore[operator]
+        grids = selectors.coverage(admin, since, today).rows
+        assert any(r.units and r.visited == 0 for r in grids)  # a grid where nobody recorded a visit
+        assert any(r.units and r.rate >= 0.9 for r in grids)  # type: ignore[operator]
+        assert selectors.not_visited(admin, since).count() > 300
+        # demo_grid's grid is well covered, by demo_grid, also in the last 30 days (its not-visited list).
+        worker = User.objects.get(username="demo_grid")
+        mine = next(r for r in grids if r.key == str(worker.grid_id))
+        assert mine.rate >= 0.8  # type: ignore[operator]
+        assert set(Patrol.objects.filter(grid=worker.grid).values_list("by", flat=True)) == {worker.pk}
+        assert Patrol.objects.filter(by=worker, patrolled_on__gt=today - dt.timedelta(days=30)).exists()
+        assert Patrol.objects.exclude(hazard=None).count() >= 10
+
     def test_a_second_load_declines_politely(self, demo):
         with pytest.raises(CommandError, match="已有 2000 个生产经营单位，未载入演示数据"):
             load()

@@ -33,9 +33,11 @@ from anjian.enforcement.models import ActionKind, Document, EnforcementAction, I
 from anjian.hazards.models import Hazard, Source
 from anjian.inspections.models import Inspection, InspectionGroup, InspectionItem, Person
 from anjian.outreach.models import Activity
+from anjian.patrols.models import Patrol
 from anjian.regions.services import builtin_rows, divisions_import
 from anjian.stats.briefing import SECTIONS, build_briefing
 from anjian.stats.scope import build_scope
+from anjian.tipoffs.models import Tipoff
 from anjian.units.models import Unit
 
 ARGS = ("--units", "300", "--hazards", "220")  # what the class loads (through load_demo itself)
@@ -384,6 +386,16 @@ def test_two_loads_give_the_same_work(db):
             list(Document.objects.order_by("number").values_list("number", "unit__name", "issued_on")),
             list(Accident.objects.order_by("number").values_list("number", "summary")),
             list(Activity.objects.order_by("number").values_list("number", "name", "attendees")),
+            # The tip-offs (anjian.demo.tipoffs) and the grid patrols (anjian.demo.patrols) loaded after them.
+            list(Tipoff.objects.order_by("number").values_list(
+                "number", "received_on", "channel", "kind", "unit__name", "unit_text", "content", "reporter_name",
+                "reporter_phone", "real_name", "received_by__username", "status", "outcome", "result_note",
+                "closed_on", "extended_days", "duplicate_of__number", "hazard__number", "action__number",
+                "reward_status", "reward_amount", "reward_notified_on", "reward_paid_on",
+            )),
+            list(Patrol.objects.order_by("patrolled_on", "unit__name").values_list(
+                "unit__name", "patrolled_on", "by__username", "outcome", "note", "hazard__number", "lat", "lng",
+            )),
         ]
 
     with transaction.atomic():

@@ -9,5 +9,9 @@ database) calls :func:`anjian.demo.loader.load_demo`:
 - ``hazards`` — about 1,500 hazards of the last 15 months in every state, told through the services;
 - ``activity`` — campaigns, inspections, enforcement, interviews, accidents and outreach of last
   year and this year to date;
+- ``tipoffs`` — about 40 tip-offs of the last 14 months in every state, linked to demo hazards and
+  penalties, with rewards in every state, told through the tip-off services;
+- ``patrols`` — the grid patrols of the last 60 days (coverage uneven by grid and township), recorded
+  through patrol_record;
 - ``loader`` — writes divisions, organisations, grids, units, accounts and 包联, then the above.
 """

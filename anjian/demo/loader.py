@@ -15,6 +15,7 @@ import time
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.utils import timezone
 
 from anjian.accounts.models import Organization, User
 from anjian.accounts.roles import Role
@@ -24,6 +25,8 @@ from anjian.core.text import pinyin_full, pinyin_initials
 from anjian.demo import geo, plan
 from anjian.demo.activity import load_activity
 from anjian.demo.hazards import HAZARDS_PER_UNIT, load_hazards
+from anjian.demo.patrols import load_patrols
+from anjian.demo.tipoffs import load_tipoffs
 from anjian.regions.models import Division, Grid, Level, pad
 from anjian.regions.services import boundaries_import, cli_actor_name, grid_name, grids_ensure, load_builtin
 from anjian.units.models import Assignment, Sector, Unit
@@ -36,6 +39,7 @@ DEFAULT_SEED = 430626
 DEMO_PASSWORD = "Anjian@2026"  # noqa: S105 - public by design: the demo county's documented password
 DEMO_TOWNSHIP = "430626101"  # 安定镇
 SINCE = dt.date(2026, 1, 1)  # start of the demo 包联 assignments (fixed: the demo is deterministic)
+REGISTERED_YEARS_BACK = 2  # the demo units entered the registry on 1 January two years back, before their history
 
 
 @dataclass(frozen=True)
@@ -77,6 +81,12 @@ class DemoResult:
     activity_summary: str = ""
     activity_counts: dict[str, int] = field(default_factory=dict)
     activity_accounts_created: int = 0
+    # Tip-offs (anjian.demo.tipoffs) and grid patrols (anjian.demo.patrols): one line each. load-demo
+    # prints ``activity_summary``, which ends with these two lines.
+    tipoffs_summary: str = ""
+    tipoffs_created: int = 0
+    patrols_summary: str = ""
+    patrols_created: int = 0
 
 
 def demo_accounts() -> list[tuple[str, str]]:
@@ -102,13 +112,22 @@ def townships() -> list[plan.Township]:
     return out
 
 
+def registered_at(today: dt.date | None = None) -> dt.datetime:
+    """When the demo units entered the registry: 1 January two years back, 09:00, before any of their
+    hazards, inspections and patrols (a patrol cannot predate the unit's registration)."""
+    today = today or timezone.localdate()
+    return timezone.make_aware(dt.datetime(today.year - REGISTERED_YEARS_BACK, 1, 1, 9, 0))
+
+
 def load_demo(*, n_units: int = DEFAULT_UNITS, seed: int = DEFAULT_SEED, n_hazards: int | None = None) -> DemoResult:
     """Load the demo county 平江县. Units or accounts that already exist are left alone.
 
     Then ``n_hazards`` hidden hazards (anjian.demo.hazards; default 0.75 per unit added, 1,500
-    for 2,000 units), unless no unit was added or the county has hazards already; and then last
+    for 2,000 units), unless no unit was added or the county has hazards already; then last
     year's and this year's work (anjian.demo.activity: campaigns, inspections linked to the hazards
-    they found, enforcement, interviews, accidents, outreach), unless the county has inspections.
+    they found, enforcement, interviews, accidents, outreach), unless the county has inspections;
+    then about 40 tip-offs (anjian.demo.tipoffs), unless it has tip-offs, and the grid patrols of the
+    last 60 days (anjian.demo.patrols), unless it has patrols.
     """
     started = time.monotonic()
     result = DemoResult()
@@ -144,9 +163,15 @@ def load_demo(*, n_units: int = DEFAULT_UNITS, seed: int = DEFAULT_SEED, n_hazar
         result.hazard_accounts_created = hazards.accounts_created
         result.hazards_skipped = hazards.skipped
         activity = load_activity(seed=seed)
-        result.activity_summary = activity.summary
         result.activity_counts = activity.counts
         result.activity_accounts_created = activity.accounts_created
+        tipoffs = load_tipoffs(seed=seed)
+        result.tipoffs_summary, result.tipoffs_created = tipoffs.summary, tipoffs.created
+        patrols = load_patrols(seed=seed)
+        result.patrols_summary, result.patrols_created = patrols.summary, patrols.created
+        result.activity_summary = "\n".join(
+            line for line in (activity.summary, result.tipoffs_summary, result.patrols_summary) if line
+        )
     result.accounts = demo_accounts()
     result.seconds = time.monotonic() - started
     return result
@@ -196,6 +221,8 @@ def _insert_units(specs: list[plan.UnitSpec]) -> tuple[int, int]:
             )
         )
     Unit.objects.bulk_create(units, batch_size=500)
+    # Registered before the demo's history (created_at is stamped now on insert; only the patrols read it).
+    Unit.objects.filter(pk__in=[u.pk for u in units]).update(created_at=registered_at())
     return len(units), len(specs) - len(units)
 
 

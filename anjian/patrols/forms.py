@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
 from django import forms
@@ -23,6 +24,25 @@ from anjian.web.forms import bootstrap
 
 if TYPE_CHECKING:
     from anjian.accounts.models import User
+
+
+COORD = Decimal("0.000001")  # the model's 6 decimal places (a phone reports more)
+
+
+def coordinate(label: str, limit: int) -> forms.DecimalField:
+    """A hidden coordinate filled by the 获取当前位置 button (patrols.js); empty when no location was taken."""
+    return forms.DecimalField(
+        label=label,
+        required=False,
+        min_value=Decimal(-limit),
+        max_value=Decimal(limit),
+        widget=forms.HiddenInput,
+        error_messages={
+            "invalid": f"{label}应为数字",
+            "min_value": f"{label}应在 -{limit} 至 {limit} 之间",
+            "max_value": f"{label}应在 -{limit} 至 {limit} 之间",
+        },
+    )
 
 
 def patrollable_units(user: User) -> Any:
@@ -57,6 +77,9 @@ class PatrolForm(ServiceErrorsMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 3, "placeholder": "如：现场检查消防通道、灭火器，未见异常"}),
     )
     idempotency_key = forms.UUIDField(widget=forms.HiddenInput)
+    # Where the visit was recorded (optional): the phone's position, from the 获取当前位置 button.
+    lat = coordinate("纬度", 90)
+    lng = coordinate("经度", 180)
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -67,9 +90,27 @@ class PatrolForm(ServiceErrorsMixin, forms.Form):
         self.fields["outcome"].widget.attrs["class"] = "btn-check"
         self.fields["patrolled_on"].widget.attrs["max"] = str(timezone.localdate())
 
+    def clean(self) -> dict[str, Any]:
+        d = super().clean() or {}
+        lat, lng = d.get("lat"), d.get("lng")
+        if "lat" not in self.errors and "lng" not in self.errors and (lat is None) != (lng is None):
+            self.add_error(None, "位置须同时有经度和纬度，请重新获取当前位置")
+        for name in ("lat", "lng"):
+            if d.get(name) is not None:
+                d[name] = d[name].quantize(COORD, rounding=ROUND_HALF_UP)
+        return d
+
+    def location(self) -> tuple[str, str] | None:
+        """The location a re-rendered form holds (both coordinates, valid), for the page to say so."""
+        if not self.is_bound or "lat" in self.errors or "lng" in self.errors:
+            return None
+        lat, lng = str(self.data.get("lat") or ""), str(self.data.get("lng") or "")
+        return (lat, lng) if lat and lng else None
+
     def to_data(self) -> PatrolData:
         d = self.cleaned_data
-        return PatrolData(unit=d["unit"], outcome=d["outcome"], patrolled_on=d["patrolled_on"], note=d["note"])
+        return PatrolData(unit=d["unit"], outcome=d["outcome"], patrolled_on=d["patrolled_on"], note=d["note"],
+                          lat=d.get("lat"), lng=d.get("lng"))
 
 
 class LinkHazardForm(ServiceErrorsMixin, forms.Form):

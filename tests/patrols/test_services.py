@@ -119,6 +119,20 @@ def test_outcome_note_and_location_checked(county):
     assert (p.lat, p.lng) == (Decimal("28.701234"), Decimal("113.583456"))
 
 
+@pytest.mark.parametrize(
+    ("lat", "lng"),
+    [("90.000001", "113.5"), ("-90.5", "113.5"), ("28.7", "180.000001"), ("28.7", "-181")],
+)
+def test_a_location_out_of_range_is_refused(county, lat, lng):
+    with pytest.raises(PatrolError) as exc:
+        record(county, "grid_worker", "chem_a", lat=Decimal(lat), lng=Decimal(lng))
+    assert exc.value.errors == {"__all__": ["位置的经纬度超出范围"]}
+    assert nothing_written()
+    # The ends of the ranges are places too.
+    p = record(county, "grid_worker", "chem_a", lat=Decimal("-90"), lng=Decimal("180"))
+    assert (p.lat, p.lng) == (Decimal("-90"), Decimal("180"))
+
+
 # --- retries ---------------------------------------------------------------------------------------
 
 

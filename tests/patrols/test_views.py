@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -96,6 +97,72 @@ def test_form_errors_write_nothing(county, client):
         response = client.post(reverse("patrols:create"), data)
         assert response.status_code == 400 and message in text(response), message
     assert not Patrol.objects.exists() and not AuditEntry.objects.filter(action="patrol.record").exists()
+
+
+def test_the_form_offers_the_location_button(county, client):
+    client.force_login(county.users["grid_worker"])
+    page = text(client.get(reverse("patrols:create")))
+    assert re.search(r'<input type="hidden" name="lat"[^>]*id="id_lat"', page)
+    assert re.search(r'<input type="hidden" name="lng"[^>]*id="id_lng"', page)
+    assert ">获取当前位置</button>" in page and "data-geo-button" in page
+    # The script is a file of this origin (the CSP allows no inline script).
+    assert re.search(r'<script src="/static/patrols/patrols\.js" defer></script>', page)
+    assert client.get("/static/patrols/patrols.js").status_code == 200
+
+
+def test_the_location_the_button_filled_in_is_saved_and_shown(county, client):
+    client.force_login(county.users["grid_worker"])
+    # What patrols.js writes: the phone's position to 6 decimals; a longer one is rounded to the model's 6.
+    response = client.post(reverse("patrols:create"), form(county.units["chem_a"], lat="28.70123456",
+                                                           lng="113.5834567"))
+    assert response.status_code == 302, text(response)
+    p = Patrol.objects.get()
+    assert (p.lat, p.lng) == (Decimal("28.701235"), Decimal("113.583457"))
+    audit = AuditEntry.objects.get(action="patrol.record")
+    assert (audit.changes["lat"], audit.changes["lng"]) == ("28.701235", "113.583457")
+    page = text(client.get(response["Location"]))
+    assert re.search(r"<dt[^>]*>位置</dt><dd[^>]*>纬度 28\.701235，经度 113\.583457</dd>", page)
+
+
+def test_without_a_location_nothing_is_stored_and_the_page_says_so(county, client):
+    client.force_login(county.users["grid_worker"])
+    response = client.post(reverse("patrols:create"), form(county.units["chem_a"], lat="", lng=""))
+    assert response.status_code == 302, text(response)
+    p = Patrol.objects.get()
+    assert (p.lat, p.lng) == (None, None)
+    assert re.search(r"<dt[^>]*>位置</dt><dd[^>]*>未记录</dd>", text(client.get(response["Location"])))
+
+
+@pytest.mark.parametrize(
+    ("lat", "lng", "message"),
+    [
+        ("90.5", "113.58", "纬度应在 -90 至 90 之间"),
+        ("-91", "113.58", "纬度应在 -90 至 90 之间"),
+        ("28.7", "180.000001", "经度应在 -180 至 180 之间"),
+        ("28.7", "-200", "经度应在 -180 至 180 之间"),
+        ("北纬28度", "113.58", "纬度应为数字"),
+        ("28.7", "NaN", "经度应为数字"),
+        ("28.7", "", "位置须同时有经度和纬度，请重新获取当前位置"),
+        ("", "113.58", "位置须同时有经度和纬度，请重新获取当前位置"),
+    ],
+)
+def test_a_location_out_of_range_is_refused_and_nothing_saved(county, client, lat, lng, message):
+    client.force_login(county.users["grid_worker"])
+    response = client.post(reverse("patrols:create"), form(county.units["chem_a"], lat=lat, lng=lng))
+    assert response.status_code == 400 and message in text(response)
+    assert "已记录位置" not in text(response)
+    assert not Patrol.objects.exists() and not AuditEntry.objects.filter(action="patrol.record").exists()
+
+
+def test_a_form_sent_back_keeps_its_location(county, client):
+    client.force_login(county.users["grid_worker"])
+    response = client.post(reverse("patrols:create"), form(county.units["chem_a"], patrolled_on="2026-06-17",
+                                                           lat="28.701234", lng="113.583456"))
+    assert response.status_code == 400 and "巡查日期不能晚于今天" in text(response)
+    page = text(response)
+    assert 'name="lat" value="28.701234"' in page and 'name="lng" value="113.583456"' in page
+    assert "已记录位置：纬度 28.701234，经度 113.583456" in page
+    assert not Patrol.objects.exists()
 
 
 def test_a_reposted_form_records_once(county, client):
