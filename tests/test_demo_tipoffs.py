@@ -30,7 +30,7 @@ from anjian.enforcement.models import ActionKind
 from anjian.hazards.models import Source
 from anjian.regions.services import builtin_rows, divisions_import
 from anjian.tipoffs.models import Channel, Outcome, RewardStatus, Status, Tipoff
-from anjian.tipoffs.selectors import overdue_q
+from anjian.tipoffs.selectors import overdue_q, unseal
 from anjian.tipoffs.services import COLLECT_DAYS, HANDLERS, reward_preview
 
 TODAY = dt.date(2026, 11, 26)
@@ -220,7 +220,8 @@ class TestDemoTipoffs:
         assert "tipoff.receive" in set(entries.values_list("action", flat=True))
         named = Tipoff.objects.filter(real_name=True)
         assert named.exists()
-        for name, phone in named.values_list("reporter_name", "reporter_phone"):
+        for sealed_name, sealed_phone in named.values_list("reporter_name", "reporter_phone"):
+            name, phone = unseal(sealed_name), unseal(sealed_phone)  # stored encrypted
             assert re.fullmatch(r"1\d{10}", phone) and phone not in trail
             assert f"'{name}'" not in trail and f'"{name}"' not in trail
 

@@ -77,9 +77,10 @@ class Tipoff(models.Model):
     unit_text = models.CharField("被举报单位（举报所称）", max_length=200, blank=True)
     kind = models.CharField("举报类型", max_length=24, choices=Kind.choices)
     content = models.TextField("举报内容")
-    # Confidential: read through selectors.reporter_for only.
-    reporter_name = models.CharField("举报人姓名", max_length=64, blank=True)
-    reporter_phone = models.CharField("举报人电话", max_length=32, blank=True)
+    # Confidential: stored SM4-GCM encrypted (services.seal, anjian.core.crypto; GB/T 22239-2019 8.1.4.8)
+    # and read through selectors.reporter_for only. Room for the ciphertext of 64 characters.
+    reporter_name = models.CharField("举报人姓名（加密存储）", max_length=400, blank=True)
+    reporter_phone = models.CharField("举报人电话（加密存储）", max_length=200, blank=True)
     real_name = models.BooleanField("实名举报", default=False)
     employee = models.BooleanField("本单位从业人员举报", default=False)
     received_by = models.ForeignKey(

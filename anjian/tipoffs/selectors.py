@@ -10,6 +10,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from anjian.accounts.roles import Role
+from anjian.core import crypto
 from anjian.core.models import AuditEntry
 from anjian.core.params import param_bool, param_date
 from anjian.core.scope import get_in_scope, region_prefix, scoped
@@ -42,8 +43,18 @@ def may_see_reporter(user: User, tipoff: Tipoff) -> bool:
 def reporter_for(user: User | None, tipoff: Tipoff) -> Reporter:
     """The reporter as ``user`` may see it; ``None`` (a list, an export) always gets CONFIDENTIAL."""
     if user is not None and may_see_reporter(user, tipoff):
-        return Reporter(tipoff.reporter_name or "—", tipoff.reporter_phone or "—", True)
+        return Reporter(unseal(tipoff.reporter_name) or "—", unseal(tipoff.reporter_phone) or "—", True)
     return Reporter(CONFIDENTIAL, CONFIDENTIAL, False)
+
+
+def unseal(stored: str) -> str:
+    """A stored reporter field in clear (services.seal); a value that cannot be read says so, never guesses."""
+    if not stored:
+        return ""
+    try:
+        return crypto.decrypt(stored)
+    except crypto.DecryptError:
+        return "（无法解密：数据密钥与加密时不同）"
 
 
 def overdue_q(today: dt.date | None = None) -> Q:

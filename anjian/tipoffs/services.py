@@ -28,7 +28,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from anjian.accounts.roles import Role
-from anjian.core import audit
+from anjian.core import audit, crypto
 from anjian.core.numbering import next_value
 from anjian.core.scope import region_in_scope, scoped
 from anjian.core.text import clean
@@ -199,7 +199,17 @@ def _validate_receive(actor: User, data: TipoffData) -> dict[str, list[str]]:
             add("reporter_phone", "实名举报须填写举报人联系电话")
     if data.reporter_phone and not PHONE.match(data.reporter_phone):
         add("reporter_phone", "联系电话格式不正确")
+    if len(data.reporter_name) > REPORTER_NAME_MAX:
+        add("reporter_name", f"举报人姓名不能超过{REPORTER_NAME_MAX}个字")
     return errors
+
+
+REPORTER_NAME_MAX = 64
+
+
+def seal(text: str) -> str:
+    """The reporter's name or telephone as stored: SM4-GCM encrypted (anjian.core.crypto); empty stays empty."""
+    return crypto.encrypt(text) if text else ""
 
 
 def tipoff_receive(*, actor: User, data: TipoffData) -> Tipoff:
@@ -219,8 +229,11 @@ def tipoff_receive(*, actor: User, data: TipoffData) -> Tipoff:
         tipoff = Tipoff(
             number=f"JB{county}{year}{next_value(f'tipoff:{county}:{year}'):05d}",
             received_on=data.received_on, channel=data.channel, region_code=region, unit=data.unit,
-            unit_text=data.unit_text, kind=data.kind, content=data.content, reporter_name=data.reporter_name,
-            reporter_phone=data.reporter_phone, real_name=data.real_name, employee=data.employee,
+            unit_text=data.unit_text, kind=data.kind, content=data.content,
+            # Encrypted at rest (GB/T 22239-2019 8.1.4.8; DOMAIN.md §6 "encrypt reporter identity"):
+            # a copy of the database or a backup does not name anybody who reported.
+            reporter_name=seal(data.reporter_name), reporter_phone=seal(data.reporter_phone),
+            real_name=data.real_name, employee=data.employee,
             received_by=actor, org=org, deadline=deadline, due_on=deadline,
         )
         tipoff.save(force_insert=True)

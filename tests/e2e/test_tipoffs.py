@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from anjian.tipoffs.models import Outcome, Status, Tipoff
+from anjian.tipoffs.selectors import unseal
 from tests.conftest import County
 from tests.e2e.conftest import BrowserThread, new_page, sign_in
 
@@ -74,4 +75,5 @@ def test_receive_check_close(chromium: BrowserThread, live_server: Any, e2e_coun
     chromium.run(scenario)
     tipoff = Tipoff.objects.get()
     assert tipoff.status == Status.CLOSED and tipoff.outcome == Outcome.TRUE
-    assert tipoff.reporter_name == REPORTER and tipoff.real_name
+    # Stored encrypted (SM4-GCM), readable with the data key.
+    assert REPORTER not in tipoff.reporter_name and unseal(tipoff.reporter_name) == REPORTER and tipoff.real_name
