@@ -16,6 +16,7 @@ from anjian.patrols.api import router as patrols_router
 from anjian.plans.api import annual_router
 from anjian.plans.api import router as plans_router
 from anjian.regions.api import router as regions_router
+from anjian.reporting.api import router as reporting_router
 from anjian.stats.api import router as stats_router
 from anjian.units.api import router as units_router
 
@@ -39,4 +40,5 @@ api.add_router("/v1/campaigns", campaigns_router)
 api.add_router("/v1/stats", stats_router)
 api.add_router("/v1/patrols", patrols_router)
 api.add_router("/v1/draws", plans_router)
+api.add_router("/v1/reporting", reporting_router)
 api.add_router("/v1/annual-plans", annual_router)

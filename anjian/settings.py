@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "anjian.notifications",
     "anjian.ledgers",
     "anjian.stats",
+    "anjian.reporting",
     "anjian.web",
 ]
 
@@ -185,6 +186,11 @@ ANJIAN_DORMANT_DAYS = int(os.environ.get("ANJIAN_DORMANT_DAYS", "90"))
 # "sysadmin,auditor,county_admin"); anybody may turn it on. Off by default so that the demo county
 # and a first installation can be signed into with a password alone (docs/deployment.md).
 ANJIAN_2FA_ROLES = [r.strip() for r in os.environ.get("ANJIAN_2FA_ROLES", "").split(",") if r.strip()]
+
+# Upward reporting (anjian/reporting, docs/guide/reporting.md): the name this deployment signs its
+# packages with, and its Ed25519 key (64 hex digits; else generated once into $ANJIAN_VAR_DIR/report_key).
+ANJIAN_DEPLOYMENT_NAME = os.environ.get("ANJIAN_DEPLOYMENT_NAME", "")
+ANJIAN_REPORT_KEY = os.environ.get("ANJIAN_REPORT_KEY", "")
 SESSION_COOKIE_AGE = int(os.environ.get("ANJIAN_SESSION_MINUTES", "30")) * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

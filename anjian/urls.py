@@ -21,5 +21,6 @@ urlpatterns = [
     path("h/", include("anjian.hazards.link_urls")),
     path("notifications/", include("anjian.notifications.urls")),
     path("stats/", include("anjian.stats.urls")),
+    path("reporting/", include("anjian.reporting.urls")),
     path("api/", api.urls),
 ]

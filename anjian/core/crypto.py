@@ -3,7 +3,8 @@
 GB/T 22239-2019 8.1.4.8 (数据保密性) asks for cryptography protecting authentication data and
 personal data in storage; where a 密评 (GB/T 39786-2021) applies, with the commercial algorithms
 (DOMAIN.md §6). Passwords are hashed (Argon2) and need no key; a secret the server must read back
-— a user's TOTP secret, a tip-off reporter's name and telephone — is stored as ``sm4gcm:`` + base64(nonce ‖ ciphertext ‖ tag), authenticated
+— a user's TOTP secret, a tip-off reporter's name and telephone — is stored as
+``sm4gcm:`` + base64(nonce ‖ ciphertext ‖ tag), authenticated
 with GCM so that a changed value is refused rather than misread.
 
 The 128-bit key is ``ANJIAN_DATA_KEY`` (32 hex digits) or, without it, generated once into

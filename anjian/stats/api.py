@@ -17,7 +17,7 @@ from anjian.accounts.roles import Role
 from anjian.core.dbrouter import statistics_reads
 from anjian.core.scope import region_prefix
 from anjian.stats import indicators as ind
-from anjian.stats.compute import _jsonable, as_json
+from anjian.stats.compute import as_json, jsonable
 from anjian.stats.ranking import ranking
 from anjian.stats.scope import Scope, ScopeError, build_scope
 from anjian.stats.scope import region_prefix as code_prefix
@@ -90,7 +90,7 @@ def ranking_for(user: Any, params: dict[str, Any]) -> dict[str, Any]:
         "by": params["by"],
         "indicator": {"code": i.code, "name": i.name, "unit": i.unit},
         "descending": params["descending"],
-        "rows": [{"rank": r.rank, "key": r.key, "name": r.name, "value": _jsonable({"v": r.value})["v"]}
+        "rows": [{"rank": r.rank, "key": r.key, "name": r.name, "value": jsonable({"v": r.value})["v"]}
                  for r in rows],
     }
 

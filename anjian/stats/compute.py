@@ -347,8 +347,8 @@ def with_yoy(s: Scope) -> tuple[Values, dict[str, float | None]]:
 def as_json(s: Scope, computed: tuple[Values, dict[str, float | None]] | None = None) -> dict[str, Any]:
     """The machine-readable form of indicators.md: scope, indicators, yoy (every indicator present)."""
     current, yoys = computed or with_yoy(s)
-    return {"scope": s.as_json(), "indicators": _jsonable(current), "yoy": yoys}
+    return {"scope": s.as_json(), "indicators": jsonable(current), "yoy": yoys}
 
 
-def _jsonable(values: Values) -> Values:
+def jsonable(values: Values) -> Values:
     return {k: (f"{v:.2f}" if isinstance(v, Decimal) else v) for k, v in values.items()}

@@ -71,6 +71,11 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             # The risk map has the same readers (anjian.stats.maps.MAP_READERS); listed once it is routed.
             {"label": "隐患风险分布图", "url": _url("stats:map")},
         ]
+    # 分级上报: the readers of the upper office's summary (anjian.reporting.services.READERS).
+    from anjian.reporting.services import can_read as can_read_reports
+
+    if can_read_reports(user):
+        stats.append({"label": "分级上报汇总", "url": _url("reporting:summary")})
     items.append({"label": "消息", "url": reverse("notifications:inbox"), "count": unread_count(user)})
     return {
         "nav_items": items,

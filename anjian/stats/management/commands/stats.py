@@ -14,7 +14,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from anjian.core.dbrouter import statistics_reads
 from anjian.stats.cli import add_scope_arguments, scope_from_options
-from anjian.stats.compute import _jsonable, as_json, with_yoy
+from anjian.stats.compute import as_json, jsonable, with_yoy
 from anjian.stats.grouped import compute_by
 from anjian.stats.progress import check_indicators, progress_table_text, progress_table_xlsx
 from anjian.stats.ranking import ranking, ranking_xlsx
@@ -70,8 +70,8 @@ class Command(BaseCommand):
         elif opts["json"]:
             data = {
                 "scope": scope.as_json(), "by": opts["by"], "indicators": codes,
-                "rows": [{"key": r.key, "name": r.name, "values": _jsonable(r.values)} for r in grouped.rows],
-                "total": _jsonable(grouped.total),
+                "rows": [{"key": r.key, "name": r.name, "values": jsonable(r.values)} for r in grouped.rows],
+                "total": jsonable(grouped.total),
             }
             self.stdout.write(json.dumps(data, ensure_ascii=False))
         else:
@@ -89,7 +89,7 @@ class Command(BaseCommand):
         elif opts["json"]:
             data = {
                 "scope": scope.as_json(), "by": group, "indicator": code,
-                "rows": [{"rank": r.rank, "key": r.key, "name": r.name, "value": _jsonable({"v": r.value})["v"]}
+                "rows": [{"rank": r.rank, "key": r.key, "name": r.name, "value": jsonable({"v": r.value})["v"]}
                          for r in rows],
             }
             self.stdout.write(json.dumps(data, ensure_ascii=False))
