@@ -361,3 +361,131 @@ def campaigns_task_complete(request: HttpRequest, task_id: int, payload: Complet
     except services.CampaignError as exc:
         return rejected(exc.errors)
     return Status(200, task_out(selectors.task_get(actor, task.pk)))
+
+
+# --- 月度考核 (read-only) -----------------------------------------------------------------------------
+# The same readers as the pages (services.ASSESSMENT_READERS; others 403) and the same scope (another
+# county's campaign, scheme or assessment is 404). Published months are snapshots: they read the same
+# every time, whatever was recorded since.
+
+
+class AssessmentItemOut(Schema):
+    indicator: str = Field(description="统计指标代码（indicators.md）")
+    name: str
+    direction: str = Field(description="at_least 不少于 / at_most 不多于")
+    quota: str = Field(description="月度指标（默认值；各考核对象的单独指标见每行的 quota）")
+    points: str = Field(description="分值")
+
+
+class AssessmentSchemeOut(Schema):
+    id: int
+    campaign: int
+    group: str = Field(description="township 乡镇（街道）/ department 监管部门")
+    adjustment_limit: str = Field(description="每月加减分上限（绝对值）")
+    items: list[AssessmentItemOut]
+
+
+class AssessmentCellOut(Schema):
+    indicator: str
+    figure: str = Field(description="指标值，按统计目录的格式（比率为百分数）")
+    quota: str
+    score: str
+
+
+class AssessmentAdjustmentOut(Schema):
+    points: str
+    reason: str
+
+
+class AssessmentRowOut(Schema):
+    rank: int = Field(description="名次：总分相同者名次相同（1、2、2、4）")
+    key: str = Field(description="乡镇区划代码或部门 id")
+    name: str
+    cells: list[AssessmentCellOut]
+    item_total: str
+    adjustments: list[AssessmentAdjustmentOut]
+    total: str
+
+
+class AssessmentSummaryOut(Schema):
+    id: int
+    scheme: int
+    month: str = Field(description="考核月份 YYYY-MM")
+    status: str = Field(description="draft 草稿 / published 已通报")
+    as_of: dt.date = Field(description="数据截至")
+    published_at: dt.datetime | None
+
+
+class AssessmentOut(AssessmentSummaryOut):
+    rows: list[AssessmentRowOut]
+
+
+def _scheme_out(s: Any) -> dict[str, Any]:
+    from anjian.stats import indicators as ind
+
+    return {
+        "id": s.pk, "campaign": s.campaign_id, "group": s.group, "adjustment_limit": str(s.adjustment_limit),
+        "items": [{"indicator": i.indicator, "name": ind.BY_CODE[i.indicator].name if i.indicator in ind.BY_CODE
+                   else i.indicator, "direction": i.direction, "quota": str(i.quota), "points": str(i.points)}
+                  for i in s.items.all()],
+    }
+
+
+def _assessment_summary(a: Any) -> dict[str, Any]:
+    return {"id": a.pk, "scheme": a.scheme_id, "month": a.month.strftime("%Y-%m"), "status": a.status,
+            "as_of": a.as_of, "published_at": a.published_at}
+
+
+def _check_assessment_reader(actor: Any) -> None:
+    if actor.role not in services.ASSESSMENT_READERS:
+        raise HttpError(403, f"{actor.get_role_display()}无权查看月度考核")
+
+
+@router.get(
+    "/{campaign_id}/assessment-schemes",
+    response={200: list[AssessmentSchemeOut], 403: ErrorOut, 404: ErrorOut},
+    summary="专项行动的考核细则",
+)
+def campaign_schemes(request: HttpRequest, campaign_id: int) -> list[dict[str, Any]]:
+    actor = request.auth  # type: ignore[attr-defined]
+    _check_assessment_reader(actor)
+    return [_scheme_out(s) for s in selectors.scheme_list(actor, _campaign(actor, campaign_id))]
+
+
+@router.get(
+    "/assessment-schemes/{scheme_id}/assessments",
+    response={200: list[AssessmentSummaryOut], 403: ErrorOut, 404: ErrorOut},
+    summary="考核细则下的各月考核",
+)
+def scheme_assessments(request: HttpRequest, scheme_id: int) -> list[dict[str, Any]]:
+    actor = request.auth  # type: ignore[attr-defined]
+    _check_assessment_reader(actor)
+    try:
+        scheme = selectors.scheme_get(actor, scheme_id)
+    except Http404 as exc:
+        raise HttpError(404, "未找到该考核细则") from exc
+    return [_assessment_summary(a) for a in selectors.assessment_list(actor, scheme)]
+
+
+@router.get(
+    "/assessments/{assessment_id}",
+    response={200: AssessmentOut, 403: ErrorOut, 404: ErrorOut},
+    summary="月度考核结果（排名、各项指标值与得分、加减分）",
+)
+def assessment_detail(request: HttpRequest, assessment_id: int) -> dict[str, Any]:
+    actor = request.auth  # type: ignore[attr-defined]
+    _check_assessment_reader(actor)
+    try:
+        a = selectors.assessment_get(actor, assessment_id)
+    except Http404 as exc:
+        raise HttpError(404, "未找到该月度考核") from exc
+    rows = [
+        {"rank": r.rank, "key": r.key, "name": r.name,
+         "cells": [{"indicator": c.code, "figure": c.text, "quota": str(c.quota), "score": str(c.score)}
+                   for c in r.cells],
+         "item_total": str(r.item_total),
+         "adjustments": [{"points": str(x.points), "reason": x.reason} for x in r.adjustments],
+         "total": str(r.total)}
+        for r in selectors.assessment_table(a)
+    ]
+    return {**_assessment_summary(a), "rows": rows}
