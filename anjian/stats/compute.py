@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import connections
-from django.db.models import IntegerField, Q, QuerySet, Value
+from django.db.models import F, IntegerField, Q, QuerySet, Value
 
 from anjian.core.dbrouter import read_alias
 from anjian.stats import indicators as ind
@@ -97,25 +97,40 @@ def documents_qs(s: Scope) -> QuerySet[Any]:
     return Document.objects.filter(q)
 
 
-def interviews_qs(s: Scope) -> QuerySet[Any]:
-    """Events naming at least one unit of ``units_named_qs`` (the same conditions, on the named unit).
+def _interview_conditions(s: Scope, event: str, named: str) -> Q:
+    """The events' own conditions (period, campaign) and the named unit's, all on the same named unit.
 
+    ``event`` and ``named`` are the paths to the interview and to the named unit: ``""`` and
+    ``"units__"`` from the interviews, ``"interview__"`` and ``"unit__"`` from their (event, unit) rows.
     The conditions go through the join (``units__region_code__startswith``) rather than
     ``units__in=<subquery>``: with the subquery SQLite probes (interview, unit) for every unit of
     the region, interviews × units index look-ups (docs/performance.md, issue 5).
     """
+    on_unit: dict[str, Any] = {f"{named}region_code__startswith": s.prefix}
+    if s.sector_id is not None:
+        on_unit[f"{named}sector_id"] = s.sector_id
+    if s.department_id is not None:
+        on_unit[f"{named}department_id"] = s.department_id
+    if s.unit is not None:
+        on_unit[f"{named}id"] = s.unit
+    # One Q: every condition on the same named unit.
+    q = Q(**{f"{event}date__range": (s.date_from, s.date_to)}, **on_unit)
+    return q & _campaign(s, f"{event}campaign_id")
+
+
+def interviews_qs(s: Scope) -> QuerySet[Any]:
+    """Events naming at least one unit of ``units_named_qs`` (the same conditions, on the named unit)."""
     from anjian.enforcement.models import Interview
 
-    named: dict[str, Any] = {"units__region_code__startswith": s.prefix}
-    if s.sector_id is not None:
-        named["units__sector_id"] = s.sector_id
-    if s.department_id is not None:
-        named["units__department_id"] = s.department_id
-    if s.unit is not None:
-        named["units__id"] = s.unit
-    q = Q(date__range=(s.date_from, s.date_to), **named)  # one Q: every condition on the same named unit
-    q &= _campaign(s, "campaign_id")
-    return Interview.objects.filter(q)
+    return Interview.objects.filter(_interview_conditions(s, "", "units__"))
+
+
+def interview_units_qs(s: Scope) -> QuerySet[Any]:
+    """The (event, named unit) rows of those events whose unit meets the conditions: each event of
+    ``interviews_qs`` has at least one, and the units counted are exactly theirs."""
+    from anjian.enforcement.models import Interview
+
+    return Interview.units.through.objects.filter(_interview_conditions(s, "interview__", "unit__"))
 
 
 def units_named_qs(s: Scope) -> QuerySet[Any]:
@@ -281,30 +296,26 @@ def _inspections(s: Scope) -> Values:
 
 
 def _interviews(s: Scope) -> Values:
-    from anjian.enforcement.models import Interview
+    """One pass over the (event, named unit) rows of the scope: events, distinct units and persons by kind.
 
-    base, params = _sql(interviews_qs(s), "id")
-    named, nparams = _sql(units_named_qs(s), "id")
-    table = Interview._meta.db_table
-    through = Interview.units.through._meta.db_table
+    Persons are summed once per event (an event naming three units of the region counts its
+    persons once), hence the DISTINCT (event, persons) pairs.
+    """
+    rows = interview_units_qs(s).annotate(k=F("interview__kind"), n=F("interview__persons"))
+    base, params = _sql(rows, "interview_id", "unit_id", "k", "n")
     told = "('interview', 'notice')"
-
-    def units(kinds: str) -> str:
-        sql = f"(SELECT COUNT(DISTINCT t.unit_id) FROM {through} t JOIN {table} k ON k.id = t.interview_id "  # noqa: S608
-        return (
-            sql + f"WHERE k.kind IN {kinds} AND t.interview_id IN ({base}) AND t.unit_id IN ({named}))"
-        )
-
     sql = f"""
-        SELECT COALESCE(SUM(CASE WHEN iv.kind IN {told} THEN 1 ELSE 0 END), 0),
-               {units(told)},
-               COALESCE(SUM(CASE WHEN iv.kind IN {told} THEN iv.persons ELSE 0 END), 0),
-               COALESCE(SUM(CASE WHEN iv.kind = 'exposure' THEN 1 ELSE 0 END), 0),
-               {units("('exposure')")}
-        FROM {table} iv WHERE iv.id IN ({base})
+        WITH p AS ({base})
+        SELECT COUNT(DISTINCT CASE WHEN p.k IN {told} THEN p.interview_id END),
+               COUNT(DISTINCT CASE WHEN p.k IN {told} THEN p.unit_id END),
+               (SELECT COALESCE(SUM(e.n), 0) FROM (SELECT DISTINCT p.interview_id, p.n FROM p
+                                                   WHERE p.k IN {told}) e),
+               COUNT(DISTINCT CASE WHEN p.k = 'exposure' THEN p.interview_id END),
+               COUNT(DISTINCT CASE WHEN p.k = 'exposure' THEN p.unit_id END)
+        FROM p
     """  # noqa: S608
     columns = ["interviews", "interviewed_units", "interviewed_persons", "exposures", "exposed_units"]
-    return _fetch(sql, params + nparams + params + nparams + params, columns)
+    return _fetch(sql, params, columns)
 
 
 def compute(s: Scope) -> Values:

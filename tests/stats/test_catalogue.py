@@ -205,3 +205,18 @@ def test_queries_do_not_grow_with_the_data(facts, django_assert_max_num_queries)
         big = compute(scope)
     assert big["inspections"] == small["inspections"] + 20
     assert big["interviewed_persons"] == small["interviewed_persons"] + 20
+
+
+def test_an_event_naming_several_units_counts_once(facts):
+    """An interview naming three units — two in the region, one elsewhere — is one interview whose persons
+    count once (not once per named unit), and the two units of the region count as two."""
+    u = facts.county.units
+    before = compute(build_scope(**H1))
+    f.interview("interview", "2024-06-10", [u["chem_a"], u["build_a"], u["other"]], persons=4)
+    f.interview("exposure", "2024-06-11", [u["chem_a"], u["fire_b"]])
+    after = compute(build_scope(**H1))
+    assert after["interviews"] == before["interviews"] + 1
+    assert after["interviewed_persons"] == before["interviewed_persons"] + 4
+    assert after["exposures"] == before["exposures"] + 1
+    # chem_a was already named in the period (2024-03-01), build_a was not.
+    assert after["interviewed_units"] == before["interviewed_units"] + 1
