@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import io
+import re
 import time
 from typing import Any
 
 import pytest
+import segno
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import Client
 from django.urls import reverse
+from django.utils.html import escape
 
 from anjian.accounts import totp, twofactor
 from anjian.accounts.models import RecoveryCode, TotpDevice, User
@@ -207,6 +210,53 @@ def test_a_required_role_sets_up_its_app_before_anything_else(county: Any, setti
     other = Client()
     other.force_login(county.users["township"])
     assert other.get("/units/").status_code == 200
+
+
+def _svg_modules(svg: str) -> set[tuple[int, int]]:
+    """The dark modules (column, row) that segno's SVG path draws: ``M x y`` / ``m dx dy`` moves and
+    ``h n`` runs of n modules along the row, the stroke on the row's middle (y + 0.5)."""
+    d = re.search(r'<path stroke="[^"]+" d="([^"]+)"', svg)
+    assert d is not None, svg[:200]
+    x = y = 0.0
+    dark: set[tuple[int, int]] = set()
+    for op, a, b in re.findall(r"([MmHh])\s*(-?[\d.]+)(?:[ ,](-?[\d.]+))?", d.group(1)):
+        if op == "M":
+            x, y = float(a), float(b)
+        elif op == "m":
+            x, y = x + float(a), y + float(b)
+        else:
+            run = round(float(a)) if op == "h" else round(float(a) - x)
+            dark.update((round(x) + i, int(y)) for i in range(run))
+            x += run
+    return dark
+
+
+def test_the_setup_page_shows_a_qr_code_of_the_otpauth_uri(county: Any) -> None:
+    user = county.users["township"]
+    client = Client()
+    client.force_login(user)
+    assert 'data-testid="totp-qr"' not in client.get(reverse("two_factor")).content.decode()  # nothing begun
+    client.post(reverse("two_factor"), {"action": "begin"})
+    page = client.get(reverse("two_factor")).content.decode()
+    enrolment = twofactor.pending_enrolment(user)
+    assert enrolment is not None
+    # The text fallback stays: the grouped secret and the URI.
+    assert totp.grouped(enrolment.secret) in page and escape(enrolment.uri) in page
+    block = re.search(r'<div[^>]*data-testid="totp-qr"[^>]*>(<svg.*?</svg>)</div>', page, re.S)
+    assert block is not None, "no inline <svg> QR code on the setup page"
+    svg = block.group(1)
+    assert "<script" not in svg and "style=" not in svg  # nothing for the CSP to refuse
+    # It encodes exactly the URI: the modules drawn are those segno makes of it (a full QR symbol,
+    # not a Micro QR, which authenticator apps cannot read), inside a 4-module quiet zone.
+    symbol = segno.make_qr(enrolment.uri)
+    assert not symbol.is_micro
+    expected = {(c + 4, r + 4) for r, row in enumerate(symbol.matrix) for c, bit in enumerate(row) if bit}
+    assert _svg_modules(svg) == expected
+    assert 'fill="#fff"' in svg  # its own white ground, whatever the page's colours
+    # Once confirmed, the page no longer shows it (nor the secret).
+    client.post(reverse("two_factor"), {"action": "confirm", "code": totp.code_at(enrolment.secret)})
+    page = client.get(reverse("two_factor")).content.decode()
+    assert 'data-testid="totp-qr"' not in page and totp.grouped(enrolment.secret) not in page
 
 
 def test_a_required_role_cannot_turn_it_off_others_can_with_their_password(county: Any, settings: Any) -> None:

@@ -1,5 +1,6 @@
 """等保 2.0 accounts in a real browser: a new account changes its password at the first sign-in, turns on
-the authenticator app, and signs in again with password + code — on a desktop and a phone, under the CSP."""
+the authenticator app (its QR code drawn on the page), and signs in again with password + code — on a
+desktop and a phone, under the CSP."""
 
 from __future__ import annotations
 
@@ -51,6 +52,12 @@ def test_first_sign_in_then_two_factor(chromium: BrowserThread, live_server: Any
             # 2. Turn on the authenticator app: the secret shown, the app's code typed back.
             page.goto(f"{base}/accounts/2fa/")
             page.get_by_role("button", name="启用动态口令").click()
+            # The QR code of the otpauth:// URI for the app to scan: drawn, square, whole on the screen.
+            qr = page.get_by_test_id("totp-qr").locator("svg")
+            expect(qr).to_be_visible()
+            box = qr.bounding_box()
+            assert box is not None and box["width"] >= 150 and box["width"] == box["height"], box
+            assert box["x"] >= 0 and box["x"] + box["width"] <= VIEWPORTS[device]["width"], box
             secret = page.get_by_test_id("totp-secret").inner_text().replace(" ", "")
             page.get_by_label("动态口令").fill(totp.code_at(secret))
             page.get_by_role("button", name="确认启用").click()
