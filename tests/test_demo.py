@@ -254,6 +254,25 @@ class TestDemoCounty:
         assert Patrol.objects.filter(by=worker, patrolled_on__gt=today - dt.timedelta(days=30)).exists()
         assert Patrol.objects.exclude(hazard=None).count() >= 10
 
+    def test_annual_plans_and_the_assessment_at_full_volume(self, demo):
+        from anjian.campaigns.models import Assessment, AssessmentStatus
+        from anjian.plans.models import AnnualPlan, AnnualPlanStatus
+        from anjian.plans.selectors import plan_items
+
+        assert "演示年度监督检查计划" in demo and "演示专项行动考核" in demo
+        plans = {p.org.name: p for p in AnnualPlan.objects.select_related("org")}
+        office, dept = plans["平江县安全生产委员会办公室"], plans["应急管理局"]
+        assert plans["安定镇人民政府"].status == AnnualPlanStatus.DRAFT
+        for annual in (office, dept):
+            assert annual.status == AnnualPlanStatus.APPROVED
+            assert 150 <= plan_items(annual).count() <= 300  # the capacity is used up: the rest fall to 双随机
+            for status in ("未开始", "进行中", "已完成"):
+                assert plan_items(annual, status=status).count() >= 10, status
+        # The full county's inspections took units past their yearly limit: the office's plan shows it.
+        assert plan_items(office, status="超过上限").exists()
+        statuses = Counter(Assessment.objects.values_list("status", flat=True))
+        assert statuses[AssessmentStatus.DRAFT] == 1 and statuses[AssessmentStatus.PUBLISHED] >= 1
+
     def test_a_second_load_declines_politely(self, demo):
         with pytest.raises(CommandError, match="已有 2000 个生产经营单位，未载入演示数据"):
             load()

@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from anjian.accidents.models import Accident
 from anjian.accounts.models import User
-from anjian.campaigns.models import Campaign, Task
+from anjian.campaigns.models import Adjustment, Assessment, AssessmentItem, AssessmentRow, Campaign, Task
 from anjian.core.models import AuditEntry
 from anjian.core.scope import scope_q
 from anjian.demo import activity
@@ -34,6 +34,7 @@ from anjian.hazards.models import Hazard, Source
 from anjian.inspections.models import Inspection, InspectionGroup, InspectionItem, Person
 from anjian.outreach.models import Activity
 from anjian.patrols.models import Patrol
+from anjian.plans.models import AnnualPlan, PlanItem
 from anjian.regions.services import builtin_rows, divisions_import
 from anjian.stats.briefing import SECTIONS, build_briefing
 from anjian.stats.scope import build_scope
@@ -398,6 +399,31 @@ def test_two_loads_give_the_same_work(db):
             )],
             list(Patrol.objects.order_by("patrolled_on", "unit__name").values_list(
                 "unit__name", "patrolled_on", "by__username", "outcome", "note", "hazard__number", "lat", "lng",
+            )),
+            # The annual plans (anjian.demo.annual_plans) and the assessment (anjian.demo.assessments) loaded
+            # after them; the times the services stamp (created_at, approved_at, computed_at, published_at)
+            # are left out, as above.
+            list(AnnualPlan.objects.order_by("number").values_list(
+                "number", "title", "year", "org__name", "status", "created_by__username", "approved_by__username",
+                "officers", "legal_workdays", "other_enforcement_days", "non_enforcement_days", "key_share",
+                "days_per_inspection", "limits", "note",
+            )),
+            list(PlanItem.objects.order_by("plan__number", "unit__name").values_list(
+                "plan__number", "unit__name", "year", "times", "quarter", "note",
+            )),
+            list(AssessmentItem.objects.order_by("scheme__campaign__name", "scheme__group", "position").values_list(
+                "scheme__campaign__name", "scheme__group", "scheme__adjustment_limit", "position", "indicator",
+                "direction", "quota", "points", "deduction",
+            )),
+            list(Assessment.objects.order_by("month").values_list(
+                "scheme__campaign__name", "month", "status", "as_of", "items", "computed_by__username",
+                "published_by__username",
+            )),
+            list(AssessmentRow.objects.order_by("assessment__month", "group_key").values_list(
+                "assessment__month", "group_key", "group_name", "cells", "item_total",
+            )),
+            list(Adjustment.objects.order_by("assessment__month", "group_key").values_list(
+                "assessment__month", "group_key", "points", "reason", "created_by__username",
             )),
         ]
 

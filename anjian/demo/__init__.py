@@ -13,5 +13,9 @@ database) calls :func:`anjian.demo.loader.load_demo`:
   penalties, with rewards in every state, told through the tip-off services;
 - ``patrols`` — the grid patrols of the last 60 days (coverage uneven by grid and township), recorded
   through patrol_record;
+- ``annual_plans`` — this year's 年度监督检查计划 of the county office, 应急管理局 (both approved) and
+  安定镇 (a draft), through the plan services;
+- ``assessments`` — the root campaign's monthly assessment of the townships (scheme, previous months
+  computed, older ones published, the latest a draft, two adjustments), through the campaign services;
 - ``loader`` — writes divisions, organisations, grids, units, accounts and 包联, then the above.
 """

@@ -24,6 +24,8 @@ from anjian.core import audit
 from anjian.core.text import pinyin_full, pinyin_initials
 from anjian.demo import geo, plan
 from anjian.demo.activity import load_activity
+from anjian.demo.annual_plans import load_annual_plans
+from anjian.demo.assessments import load_assessments
 from anjian.demo.hazards import HAZARDS_PER_UNIT, load_hazards
 from anjian.demo.patrols import load_patrols
 from anjian.demo.tipoffs import load_tipoffs
@@ -82,11 +84,17 @@ class DemoResult:
     activity_counts: dict[str, int] = field(default_factory=dict)
     activity_accounts_created: int = 0
     # Tip-offs (anjian.demo.tipoffs) and grid patrols (anjian.demo.patrols): one line each. load-demo
-    # prints ``activity_summary``, which ends with these two lines.
+    # prints ``activity_summary``, which ends with these two lines and those of the plans and assessments.
     tipoffs_summary: str = ""
     tipoffs_created: int = 0
     patrols_summary: str = ""
     patrols_created: int = 0
+    # This year's annual inspection plans (anjian.demo.annual_plans) and the campaign's monthly assessment
+    # of the townships (anjian.demo.assessments): one line each, after the patrols'.
+    plans_summary: str = ""
+    plans_created: int = 0
+    assessments_summary: str = ""
+    assessments_created: int = 0
 
 
 def demo_accounts() -> list[tuple[str, str]]:
@@ -127,7 +135,9 @@ def load_demo(*, n_units: int = DEFAULT_UNITS, seed: int = DEFAULT_SEED, n_hazar
     year's and this year's work (anjian.demo.activity: campaigns, inspections linked to the hazards
     they found, enforcement, interviews, accidents, outreach), unless the county has inspections;
     then about 40 tip-offs (anjian.demo.tipoffs), unless it has tip-offs, and the grid patrols of the
-    last 60 days (anjian.demo.patrols), unless it has patrols.
+    last 60 days (anjian.demo.patrols), unless it has patrols; then this year's annual inspection plans
+    (anjian.demo.annual_plans), unless it has plans of the year, and the root campaign's monthly
+    assessment of the townships (anjian.demo.assessments), unless the campaign has a scheme.
     """
     started = time.monotonic()
     result = DemoResult()
@@ -169,8 +179,15 @@ def load_demo(*, n_units: int = DEFAULT_UNITS, seed: int = DEFAULT_SEED, n_hazar
         result.tipoffs_summary, result.tipoffs_created = tipoffs.summary, tipoffs.created
         patrols = load_patrols(seed=seed)
         result.patrols_summary, result.patrols_created = patrols.summary, patrols.created
+        plans = load_annual_plans()
+        result.plans_summary, result.plans_created = plans.summary, plans.created
+        assessments = load_assessments()
+        result.assessments_summary, result.assessments_created = assessments.summary, assessments.created
         result.activity_summary = "\n".join(
-            line for line in (activity.summary, result.tipoffs_summary, result.patrols_summary) if line
+            line
+            for line in (activity.summary, result.tipoffs_summary, result.patrols_summary, result.plans_summary,
+                         result.assessments_summary)
+            if line
         )
     result.accounts = demo_accounts()
     result.seconds = time.monotonic() - started
