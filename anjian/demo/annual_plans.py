@@ -159,14 +159,17 @@ def _write(
             ps.plan_generate(actor=actor, plan=plan, criteria=ps.GenerateCriteria(key_supervision=True, times=1))
         else:
             ps.plan_generate(actor=actor, plan=plan, criteria=ps.GenerateCriteria(township=DEMO_TOWNSHIP, times=1))
-        if spec.approve:
-            ps.plan_approve(actor=admin, plan=plan)
+        # A small demo (``load-demo --units 3``) may leave a plan without units: it stays a draft, since
+        # an empty plan cannot be approved.
+        approve = spec.approve and plan.items.exists()
+        if approve:
+            plan = ps.plan_approve(actor=admin, plan=plan)
         _backdate(plan, spec, today)
         made.append(plan)
         totals = plan_totals(plan)
         result.plans.append((spec.label, totals.units, totals.planned,
                              plan.get_status_display()))
-        if spec.approve:
+        if approve:
             for times, actual, limit in plan_items(plan).values_list("times", "actual", "limit"):  # type: ignore[misc]
                 result.progress["已完成" if actual >= times else "进行中" if actual else "未开始"] += 1
                 result.progress["超过上限"] += actual > limit
@@ -203,6 +206,6 @@ def _backdate(plan: AnnualPlan, spec: PlanSpec, today: dt.date) -> None:
         return min(timezone.make_aware(dt.datetime(today.year, 1, day, hour, 0)), now)
 
     fields = {"created_at": at(*spec.created)}
-    if spec.approve:
+    if plan.approved_at is not None:  # approved (a plan left empty by a small demo is not)
         fields["approved_at"] = at(*spec.approved)
     AnnualPlan.objects.filter(pk=plan.pk).update(**fields)
