@@ -24,7 +24,7 @@ from anjian.campaigns.forms import (
     TaskCompleteForm,
     TaskForm,
 )
-from anjian.campaigns.models import AssessedGroup, Assessment, AssessmentScheme, Campaign
+from anjian.campaigns.models import AssessedGroup, Assessment, AssessmentItem, AssessmentScheme, Campaign
 from anjian.stats import indicators as ind
 from anjian.stats.links import Links
 from anjian.web.downloads import DOCX, XLSX, download
@@ -216,6 +216,32 @@ def _assessor_refusal(user: User, campaign: Campaign) -> HttpResponseForbidden |
     return None
 
 
+def _scheme_to_edit(user: User, pk: int) -> AssessmentScheme | HttpResponse:
+    """The scheme for an assessor to change: 403 for a non-reader, 404 out of scope, 403 for a reader only."""
+    if (denied := _not_reader(user)) is not None:
+        return denied
+    scheme = selectors.scheme_get(user, pk)
+    refusal = _assessor_refusal(user, scheme.campaign)
+    return scheme if refusal is None else refusal
+
+
+def _assessment_to_edit(user: User, pk: int) -> Assessment | HttpResponse:
+    """The month for an assessor to change, checked as :func:`_scheme_to_edit`."""
+    if (denied := _not_reader(user)) is not None:
+        return denied
+    assessment = selectors.assessment_get(user, pk)
+    refusal = _assessor_refusal(user, assessment.scheme.campaign)
+    return assessment if refusal is None else refusal
+
+
+def _scheme_item(scheme: AssessmentScheme, item: int) -> AssessmentItem:
+    """One of the scheme's items (from its prefetched items), else 404."""
+    target = next((i for i in scheme.items.all() if i.pk == item), None)
+    if target is None:
+        raise Http404("未找到该记录")
+    return target
+
+
 def _errors_text(exc: services.CampaignError) -> str:
     return "；".join(m for ms in exc.errors.values() for m in ms)
 
@@ -264,11 +290,9 @@ def scheme_create(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def scheme_edit(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
-    if (denied := _not_reader(user)) is not None:
-        return denied
-    scheme = selectors.scheme_get(user, pk)
-    if (refusal := _assessor_refusal(user, scheme.campaign)) is not None:
-        return refusal
+    scheme = _scheme_to_edit(user, pk)
+    if isinstance(scheme, HttpResponse):
+        return scheme
     initial = {"group": scheme.group, "adjustment_limit": scheme.adjustment_limit, "note": scheme.note}
     form = SchemeForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -311,11 +335,9 @@ def scheme_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def item_add(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
-    if (denied := _not_reader(user)) is not None:
-        return denied
-    scheme = selectors.scheme_get(user, pk)
-    if (refusal := _assessor_refusal(user, scheme.campaign)) is not None:
-        return refusal
+    scheme = _scheme_to_edit(user, pk)
+    if isinstance(scheme, HttpResponse):
+        return scheme
     form = ItemForm(request.POST)
     if form.is_valid():
         data = services.SchemeData.of(scheme)
@@ -334,14 +356,10 @@ def item_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def item_remove(request: HttpRequest, pk: int, item: int) -> HttpResponse:
     user = _user(request)
-    if (denied := _not_reader(user)) is not None:
-        return denied
-    scheme = selectors.scheme_get(user, pk)
-    if (refusal := _assessor_refusal(user, scheme.campaign)) is not None:
-        return refusal
-    target = next((i for i in scheme.items.all() if i.pk == item), None)
-    if target is None:
-        raise Http404("未找到该记录")
+    scheme = _scheme_to_edit(user, pk)
+    if isinstance(scheme, HttpResponse):
+        return scheme
+    target = _scheme_item(scheme, item)
     data = services.SchemeData.of(scheme)
     data.items = [d for d in data.items if d.indicator != target.indicator]
     try:
@@ -357,14 +375,10 @@ def item_remove(request: HttpRequest, pk: int, item: int) -> HttpResponse:
 def item_overrides(request: HttpRequest, pk: int, item: int) -> HttpResponse:
     """Per-township (department) quotas of one item: blank keeps the default."""
     user = _user(request)
-    if (denied := _not_reader(user)) is not None:
-        return denied
-    scheme = selectors.scheme_get(user, pk)
-    if (refusal := _assessor_refusal(user, scheme.campaign)) is not None:
-        return refusal
-    target = next((i for i in scheme.items.all() if i.pk == item), None)
-    if target is None:
-        raise Http404("未找到该记录")
+    scheme = _scheme_to_edit(user, pk)
+    if isinstance(scheme, HttpResponse):
+        return scheme
+    target = _scheme_item(scheme, item)
     groups = services.assessed_groups(scheme.campaign, scheme.group)
     initial = {f"g_{o.group_key}": o.quota for o in target.overrides.all()}
     form = OverridesForm(request.POST or None, initial=initial, groups=groups, default=target.quota)
@@ -391,11 +405,9 @@ def item_overrides(request: HttpRequest, pk: int, item: int) -> HttpResponse:
 @require_POST
 def assessment_compute(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
-    if (denied := _not_reader(user)) is not None:
-        return denied
-    scheme = selectors.scheme_get(user, pk)
-    if (refusal := _assessor_refusal(user, scheme.campaign)) is not None:
-        return refusal
+    scheme = _scheme_to_edit(user, pk)
+    if isinstance(scheme, HttpResponse):
+        return scheme
     form = ComputeForm(request.POST)
     if form.is_valid():
         try:
@@ -449,11 +461,9 @@ def _assessment_page(request: HttpRequest, assessment: Assessment, *, form: Adju
 @require_POST
 def assessment_recompute(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
-    if (denied := _not_reader(user)) is not None:
-        return denied
-    assessment = selectors.assessment_get(user, pk)
-    if (refusal := _assessor_refusal(user, assessment.scheme.campaign)) is not None:
-        return refusal
+    assessment = _assessment_to_edit(user, pk)
+    if isinstance(assessment, HttpResponse):
+        return assessment
     try:
         services.assessment_compute(actor=user, scheme=assessment.scheme, month=assessment.month)
     except services.AssessmentError as exc:
@@ -467,11 +477,9 @@ def assessment_recompute(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def adjustment_add(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
-    if (denied := _not_reader(user)) is not None:
-        return denied
-    assessment = selectors.assessment_get(user, pk)
-    if (refusal := _assessor_refusal(user, assessment.scheme.campaign)) is not None:
-        return refusal
+    assessment = _assessment_to_edit(user, pk)
+    if isinstance(assessment, HttpResponse):
+        return assessment
     groups = sorted(assessment.rows.values_list("group_key", "group_name"))
     form = AdjustmentForm(request.POST, groups=groups)
     if form.is_valid():
@@ -509,11 +517,9 @@ def adjustment_remove(request: HttpRequest, pk: int) -> HttpResponse:
 def assessment_publish(request: HttpRequest, pk: int) -> HttpResponse:
     """GET: the confirmation step; POST: 通报 (read-only afterwards)."""
     user = _user(request)
-    if (denied := _not_reader(user)) is not None:
-        return denied
-    assessment = selectors.assessment_get(user, pk)
-    if (refusal := _assessor_refusal(user, assessment.scheme.campaign)) is not None:
-        return refusal
+    assessment = _assessment_to_edit(user, pk)
+    if isinstance(assessment, HttpResponse):
+        return assessment
     error = ""
     if request.method == "POST":
         try:
