@@ -416,14 +416,19 @@ def password_changed(user: User) -> None:
     user.save(update_fields=["password_changed_at", "must_change_password"])
 
 
+def may_manage_accounts(actor: User | None) -> bool:
+    """三员分立 (DOMAIN.md §6): the system administrator manages accounts, or the server's command line."""
+    return actor is None or actor.role == Role.SYSADMIN
+
+
 def _sysadmin_or_cli(actor: User | None, what: str) -> None:
     # 三员分立 (DOMAIN.md §6): the system administrator manages accounts; on the command line the
     # operator of the server is (actor None, recorded as the command line in the audit trail).
-    if actor is not None and actor.role != Role.SYSADMIN:
+    if not may_manage_accounts(actor):
         raise PermissionDenied(f"只有系统管理员可以{what}（三员分立）")
 
 
-def _user_named(username: str) -> User:
+def user_named(username: str) -> User:
     user = User.objects.filter(username__iexact=clean(username)).first()
     if user is None:
         raise AccountError(f"没有用户名为“{clean(username)}”的账号")
@@ -434,7 +439,7 @@ def _user_named(username: str) -> User:
 def password_reset(*, actor: User | None, username: str) -> str:
     """A new generated password, shown once; the user must change it at the next sign-in."""
     _sysadmin_or_cli(actor, "重置密码")
-    user = _user_named(username)
+    user = user_named(username)
     password = generate_password()
     user.set_password(password)
     user.must_change_password = True
@@ -452,7 +457,7 @@ def user_set_active(*, actor: User | None, username: str, active: bool, reason: 
     reason = clean(reason)
     if not reason:
         raise AccountError("请写明停用或启用的原因")
-    user = _user_named(username)
+    user = user_named(username)
     if user.is_active == active:
         raise AccountError(f"账号“{user.username}”已{'启用' if active else '停用'}")
     if actor is not None and user.pk == actor.pk and not active:

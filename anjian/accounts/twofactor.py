@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from anjian.accounts import totp
 from anjian.accounts.models import RecoveryCode, TotpDevice, User
-from anjian.accounts.roles import Role
+from anjian.accounts.services import AccountError, may_manage_accounts, user_named
 from anjian.core import audit, crypto
 from anjian.regions.services import cli_actor_name
 
@@ -159,11 +159,12 @@ def totp_reset(*, actor: User | None, username: str) -> User:
     The user signs in with the password alone once more and, if their role requires it, sets up
     the new phone before anything else.
     """
-    if actor is not None and actor.role != Role.SYSADMIN:
+    if not may_manage_accounts(actor):
         raise TwoFactorError("只有系统管理员可以重置动态口令（三员分立）")
-    user = User.objects.filter(username__iexact=username.strip()).first()
-    if user is None:
-        raise TwoFactorError(f"没有用户名为“{username.strip()}”的账号")
+    try:
+        user = user_named(username)
+    except AccountError as exc:
+        raise TwoFactorError(str(exc)) from exc
     if not TotpDevice.objects.filter(user=user).exists():
         raise TwoFactorError(f"账号“{user.username}”没有启用动态口令")
     TotpDevice.objects.filter(user=user).delete()

@@ -246,13 +246,17 @@ class PlanItemQuery(Schema):
     page_size: int = Field(50, ge=1, le=MAX_PAGE_SIZE)
 
 
-def plan_summary_out(p: AnnualPlan) -> dict[str, Any]:
-    """A row of ``selectors.plan_list`` (annotated with unit_count and planned_times)."""
+def _plan_head(p: AnnualPlan, unit_count: int, planned_times: int) -> dict[str, Any]:
     return {
         "id": p.pk, "number": p.number, "title": p.title, "year": p.year, "org": p.org_id, "org_name": p.org.name,
         "region_code": p.region_code, "status": p.status, "approved_at": p.approved_at,
-        "unit_count": p.unit_count, "planned_times": p.planned_times,  # type: ignore[attr-defined]
+        "unit_count": unit_count, "planned_times": planned_times,
     }
+
+
+def plan_summary_out(p: AnnualPlan) -> dict[str, Any]:
+    """A row of ``selectors.plan_list`` (annotated with unit_count and planned_times)."""
+    return _plan_head(p, p.unit_count, p.planned_times)  # type: ignore[attr-defined]
 
 
 def plan_out(p: AnnualPlan) -> dict[str, Any]:
@@ -267,9 +271,7 @@ def plan_out(p: AnnualPlan) -> dict[str, Any]:
     except CapacityError:
         cap_out = None
     return {
-        "id": p.pk, "number": p.number, "title": p.title, "year": p.year, "org": p.org_id, "org_name": p.org.name,
-        "region_code": p.region_code, "status": p.status, "approved_at": p.approved_at,
-        "unit_count": totals.units, "planned_times": totals.planned,
+        **_plan_head(p, totals.units, totals.planned),
         "officers": p.officers, "legal_workdays": p.legal_workdays,
         "other_enforcement_days": p.other_enforcement_days, "non_enforcement_days": p.non_enforcement_days,
         "key_share": p.key_share, "days_per_inspection": p.days_per_inspection, "limits": p.limits,

@@ -13,7 +13,7 @@ from anjian.enforcement.models import EnforcementAction
 from anjian.hazards.models import Hazard
 from anjian.tipoffs import selectors
 from anjian.tipoffs.models import AccidentLevel, Channel, Kind, Outcome
-from anjian.tipoffs.services import MAX_EXTENSION_DAYS, CloseData, TipoffData
+from anjian.tipoffs.services import MAX_EXTENSION_DAYS, REPORTER_NAME_MAX, CloseData, TipoffData
 from anjian.units.models import Unit
 from anjian.web.forms import bootstrap
 
@@ -36,7 +36,7 @@ class ReceiveForm(ServiceErrorsMixin, forms.Form):
     real_name = forms.BooleanField(label="实名举报", required=False)
     employee = forms.BooleanField(label="举报人为被举报单位从业人员", required=False)
     reporter_name = forms.CharField(
-        label="举报人姓名", max_length=64, required=False, help_text="保密，仅受理人和县级管理员可见"
+        label="举报人姓名", max_length=REPORTER_NAME_MAX, required=False, help_text="保密，仅受理人和县级管理员可见"
     )
     reporter_phone = forms.CharField(label="举报人联系电话", max_length=32, required=False)
 
