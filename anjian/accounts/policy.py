@@ -39,7 +39,7 @@ REASONS = {
 
 
 def max_days() -> int:
-    return int(getattr(settings, "ANJIAN_PASSWORD_MAX_DAYS", 90))
+    return int(settings.ANJIAN_PASSWORD_MAX_DAYS)
 
 
 def password_state(user: User, now: dt.datetime | None = None) -> str | None:

@@ -481,7 +481,7 @@ DORMANT_JOB = "系统（长期未登录账号检查）"
 
 
 def dormant_days() -> int:
-    return int(getattr(settings, "ANJIAN_DORMANT_DAYS", 90))
+    return int(settings.ANJIAN_DORMANT_DAYS)
 
 
 @transaction.atomic

@@ -151,3 +151,16 @@ def test_without_the_setting_the_replica_is_not_used(county: Any) -> None:
                                       "to": PERIOD["to"]}).status_code == 200
     assert ran(log[DEFAULT_DB_ALIAS], "hazards_hazard")
     assert not log[REPLICA].captured_queries
+
+
+@BOTH
+def test_the_risk_map_reads_on_the_replica(county: Any, on_replica: None) -> None:
+    hazards(county)
+    client = Client()
+    client.force_login(county.users["county_admin"])
+    with logs() as log:
+        response = client.get("/stats/map/data.json", {"region": PERIOD["region"]})
+    assert response.status_code == 200
+    assert ran(log[REPLICA], "hazards_hazard") or ran(log[REPLICA], "units_unit")
+    assert not ran(log[DEFAULT_DB_ALIAS], "hazards_hazard")
+    assert not ran(log[DEFAULT_DB_ALIAS], "units_unit")
