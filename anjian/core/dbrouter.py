@@ -31,7 +31,7 @@ from django.db import DEFAULT_DB_ALIAS
 # The apps whose tables the statistics catalogue reads (anjian/stats/compute.py's querysets, the
 # map's units, the scope's names): facts, registers, divisions and campaigns.
 ROUTED_APPS = frozenset({
-    "accidents", "campaigns", "enforcement", "hazards", "inspections", "outreach", "regions", "units",
+    "accidents", "campaigns", "enforcement", "hazards", "inspections", "outreach", "regions", "stats", "units",
 })
 
 _statistics = ContextVar("anjian_statistics_reads", default=False)

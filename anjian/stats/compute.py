@@ -225,10 +225,14 @@ INSPECTION_COLUMNS = ["inspection_groups", "outings", "inspections", "inspector_
                       "units_inspected"]
 
 
-def outings_sql(s: Scope, key: Any | None = None) -> tuple[str, tuple[Any, ...]]:
+def outings_sql(
+    s: Scope, key: Any | None = None, *, only: Q | None = None, per_day: bool = False
+) -> tuple[str, tuple[Any, ...]]:
     """The inspections family in one statement: one row per value of ``key`` (an expression on the
     inspection, e.g. its township), or one row in all (key 0) without it — ``compute`` and
-    ``grouped.compute_by`` share it.
+    ``grouped.compute_by`` share it. ``only`` narrows the inspections further; ``per_day`` gives a
+    row per (key, day), with the day after the key and no distinct units (0): the day figures of
+    ``cube.py``.
 
     Outings are (group, day); an inspection without a group is an outing alone. Person-times per
     outing: the distinct officials named on its inspections, or — for an outing whose inspections
@@ -245,6 +249,8 @@ def outings_sql(s: Scope, key: Any | None = None) -> tuple[str, tuple[Any, ...]]
 
     # Without a key, one constant group: a column, as GROUP BY takes a bare literal for a position.
     qs = inspections_qs(s).annotate(k_group=key if key is not None else Value(0, output_field=IntegerField()))
+    if only is not None:
+        qs = qs.filter(only)
     base, params = _sql(qs, "id", "unit_id", "group_id", "date", "official_count", "expert_count", "k_group")
     kg = "i.k_group"
     t_off = Inspection.officials.through._meta.db_table
@@ -264,12 +270,16 @@ def outings_sql(s: Scope, key: Any | None = None) -> tuple[str, tuple[Any, ...]]
         missing = f"(SELECT MIN(x.person_id) FROM {through} x WHERE x.inspection_id = i.id) IS NULL"  # noqa: S608
         return f"COALESCE(MAX(CASE WHEN i.{column} > 0 AND {missing} THEN i.{column} END), 0)"
 
+    # Distinct units need a pass of their own over the inspections (a correlated one: a row per
+    # key); the day figures take them from FirstSeen instead.
+    units = "0" if per_day else f"(SELECT COUNT(DISTINCT i.unit_id) FROM ({base}) i WHERE {kg} = o.kg)"  # noqa: S608
+    group_by = "o.kg, o.d" if per_day else "o.kg"
     # Table names and the ORM's own SQL only; every value is a parameter.
     sql = f"""
-        SELECT o.kg, COUNT(DISTINCT o.g), COUNT(*), COALESCE(SUM(o.n), 0),
+        SELECT {group_by}, COUNT(DISTINCT o.g), COUNT(*), COALESCE(SUM(o.n), 0),
                COALESCE(SUM(CASE WHEN COALESCE(p.n_o, 0) > o.oc THEN p.n_o ELSE o.oc END), 0),
                COALESCE(SUM(CASE WHEN COALESCE(p.n_e, 0) > o.ec THEN p.n_e ELSE o.ec END), 0),
-               (SELECT COUNT(DISTINCT i.unit_id) FROM ({base}) i WHERE {kg} = o.kg)
+               {units}
         FROM (
             SELECT {kg} AS kg, COALESCE(i.group_id, -i.id) AS k, i.date AS d, MAX(i.group_id) AS g,
                    COUNT(*) AS n, {bare("official_count", t_off)} AS oc, {bare("expert_count", t_exp)} AS ec
@@ -281,12 +291,16 @@ def outings_sql(s: Scope, key: Any | None = None) -> tuple[str, tuple[Any, ...]]
                 {people(t_off, 0)} UNION ALL {people(t_exp, 1)}
             ) t GROUP BY t.kg, t.k, t.d
         ) p ON p.kg = o.kg AND p.k = o.k AND p.d = o.d
-        GROUP BY o.kg
+        GROUP BY {group_by}
     """  # noqa: S608
-    return sql, params * 4
+    return sql, params * (3 if per_day else 4)
 
 
 def _inspections(s: Scope) -> Values:
+    from anjian.stats import cube
+
+    if cube.applies(s):
+        return cube.inspections(s)
     sql, params = outings_sql(s)
     with connections[read_alias()].cursor() as cursor:
         cursor.execute(sql, params)

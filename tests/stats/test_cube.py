@@ -1,0 +1,253 @@
+"""The day figures of the province and its cities (anjian/stats/cube.py) give exactly the facts' figures.
+
+PostgreSQL only: the day figures and their triggers exist there alone. Each test compares
+``compute()`` read from the day figures with ``compute()`` from the facts (``ANJIAN_STATS_CUBE``
+off), through random writes of every kind the triggers must see, before and after a refresh.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import connection
+from django.test import override_settings
+
+from anjian.inspections.models import Inspection
+from anjian.stats import cube
+from anjian.stats.compute import compute
+from anjian.stats.models import DayByMonth, DayFigure, StaleDay
+from anjian.stats.scope import build_scope
+from anjian.units.models import Unit
+
+from . import factories as f
+
+on_postgres = pytest.mark.skipif(connection.vendor != "postgresql", reason="the day figures are PostgreSQL's")
+
+FAMILY = ("inspection_groups", "outings", "inspections", "inspector_visits", "expert_visits", "units_inspected")
+START, END = dt.date(2024, 1, 1), dt.date(2024, 12, 31)
+
+
+def _scopes(rng: random.Random) -> list[Any]:
+    periods = [
+        (dt.date(2024, 3, 1), dt.date(2024, 3, 31)),
+        (dt.date(2024, 4, 1), dt.date(2024, 6, 30)),
+        (START, END),
+        (dt.date(2023, 1, 1), dt.date(2025, 12, 31)),
+    ]
+    for _ in range(4):  # periods that do not start on the first of a month
+        a = START + dt.timedelta(days=rng.randrange(0, 300))
+        periods.append((a, a + dt.timedelta(days=rng.randrange(0, 120))))
+    return [build_scope(region=r, date_from=a, date_to=b) for r in ("43", "4306", "4301") for a, b in periods]
+
+
+def _family(s: Any, *, from_cube: bool) -> dict[str, int]:
+    with override_settings(ANJIAN_STATS_CUBE=from_cube):
+        assert cube.applies(s) is from_cube
+        values = compute(s)
+    return {k: values[k] for k in FAMILY}
+
+
+def _check(scopes: list[Any]) -> int:
+    """The figures of every scope, from the day figures and from the facts; the number of non-zero figures."""
+    nonzero = 0
+    for s in scopes:
+        expected = _family(s, from_cube=False)
+        assert _family(s, from_cube=True) == expected, (s.prefix, s.date_from, s.date_to)
+        nonzero += sum(1 for v in expected.values() if v)
+    return nonzero
+
+
+class World:
+    """Units in two cities, groups, officials and experts, and random inspections of them."""
+
+    def __init__(self, county: Any, rng: random.Random) -> None:
+        self.rng = rng
+        base = list(county.units.values())
+        sector = base[0].sector
+        extra = [
+            Unit.objects.create(name=f"测试单位{n}", region_code=code, sector=sector)
+            for n, code in enumerate(["430626101000", "430626102000", "430102001000", "430102001000"])
+        ]
+        self.units = base + extra
+        self.groups = [f.group(f"检查组{n}") for n in range(3)]
+        self.officials = [f.person(f"执法{n}") for n in range(5)]
+        self.experts = [f.person(f"专家{n}", "expert") for n in range(3)]
+
+    def day(self) -> str:
+        return (START + dt.timedelta(days=self.rng.randrange(0, 366))).isoformat()
+
+    def create(self) -> Inspection:
+        r = self.rng
+        head = r.random() < 0.2
+        return f.inspection(
+            r.choice(self.units),
+            self.day(),
+            r.choice([None, *self.groups]),
+            [] if head else r.sample(self.officials, r.randrange(0, 4)),
+            [] if head else r.sample(self.experts, r.randrange(0, 2)),
+            official_count=r.randrange(0, 5) if head else 0,
+            expert_count=r.randrange(0, 2) if head else 0,
+        )
+
+    def change(self) -> str:
+        """One random write of a kind the triggers must see; its name."""
+        r = self.rng
+        rows = list(Inspection.objects.order_by("id"))
+        if not rows or r.random() < 0.35:
+            self.create()
+            return "create"
+        i = r.choice(rows)
+        what = r.choice(
+            ["date", "unit", "group", "official_add", "official_remove", "expert", "count", "delete", "text"]
+        )
+        if what == "date":
+            i.date = dt.date.fromisoformat(self.day())
+        elif what == "unit":
+            u = r.choice(self.units)
+            i.unit, i.region_code = u, u.region_code  # possibly into the other city
+        elif what == "group":
+            i.group = r.choice([None, *self.groups])
+        elif what == "official_add":
+            i.officials.add(r.choice(self.officials))
+        elif what == "official_remove":
+            i.officials.clear()
+        elif what == "expert":
+            i.experts.set(r.sample(self.experts, r.randrange(0, 3)))
+        elif what == "count":
+            i.official_count = r.randrange(0, 6)
+        elif what == "delete":
+            i.delete()
+            return what
+        else:
+            i.findings = "变更检查情况"  # no figure changes, and no day need be stale
+        i.save()
+        return what
+
+
+@on_postgres
+@pytest.mark.django_db
+def test_figures_equal_the_facts_through_random_writes(county: Any) -> None:
+    rng = random.Random(20261126)
+    world = World(county, rng)
+    scopes = _scopes(rng)
+    for _ in range(25):
+        world.create()
+    cube.refresh()
+    assert not StaleDay.objects.exists()
+    assert DayFigure.objects.filter(prefix="43").exists() and DayByMonth.objects.filter(prefix="4301").exists()
+    assert _check(scopes) > 50
+    kinds = set()
+    for step in range(60):
+        kinds.add(world.change())
+        if step % 6 == 5:
+            # Some days stale (read from the facts), the rest from the day figures.
+            assert StaleDay.objects.exists() or kinds == {"text"}
+            _check(scopes)
+        if step % 12 == 11:
+            cube.refresh()
+            assert not StaleDay.objects.exists()
+            _check(scopes)
+    assert {"date", "unit", "group", "official_add", "delete", "count"} <= kinds
+
+
+@on_postgres
+@pytest.mark.django_db
+def test_a_change_of_text_marks_no_day(county: Any) -> None:
+    world = World(county, random.Random(1))
+    i = world.create()
+    cube.refresh()
+    i.findings = "补充检查情况"
+    i.save()
+    assert not StaleDay.objects.exists()
+    i.official_count = 7
+    i.save()
+    assert list(StaleDay.objects.values_list("day", flat=True).distinct()) == [i.date]
+
+
+@on_postgres
+@pytest.mark.django_db
+def test_a_backdated_inspection_marks_the_next_one_of_its_unit(county: Any) -> None:
+    """The later inspection's "previous one" changes: its day must be recomputed too."""
+    unit = county.units["chem_a"]
+    later = f.inspection(unit, "2024-05-20")
+    cube.refresh()
+    f.inspection(unit, "2024-05-03")
+    stale = set(StaleDay.objects.values_list("day", flat=True))
+    assert stale == {dt.date(2024, 5, 3), later.date}
+    s = build_scope(region="4306", date_from="2024-05-10", date_to="2024-05-31")
+    cube.refresh()
+    # May 3rd lies before the period: only the later inspection is in it, and its unit counts once.
+    assert _family(s, from_cube=True)["units_inspected"] == 1 == _family(s, from_cube=False)["units_inspected"]
+
+
+@on_postgres
+@pytest.mark.django_db
+def test_refresh_removes_only_the_marks_it_read(county: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A write committed while the refresher recomputes keeps its own mark, so it is never lost."""
+    world = World(county, random.Random(2))
+    for _ in range(5):
+        world.create()
+    recompute = cube._recompute
+    written: list[Inspection] = []
+
+    def write_meanwhile(days: Any, **kw: Any) -> None:
+        recompute(days, **kw)
+        written.append(f.inspection(county.units["other"], "2024-09-09"))
+
+    monkeypatch.setattr(cube, "_recompute", write_meanwhile)
+    cube.refresh()
+    assert set(StaleDay.objects.values_list("day", flat=True)) == {dt.date(2024, 9, 9)}
+    _check([build_scope(region="43", date_from="2024-01-01", date_to="2024-12-31")])
+
+
+@on_postgres
+@pytest.mark.django_db
+def test_rebuild_after_a_load_that_bypassed_the_triggers(county: Any) -> None:
+    world = World(county, random.Random(3))
+    for _ in range(20):
+        world.create()
+    cube.refresh()
+    s = build_scope(region="43", date_from="2024-01-01", date_to="2024-12-31")
+    # As if the rows had been loaded with the triggers off: no day figures and no marks.
+    DayFigure.objects.all().delete()
+    DayByMonth.objects.all().delete()
+    assert _family(s, from_cube=True) != _family(s, from_cube=False)  # the day figures are what is read
+    out = _command("rebuild")
+    assert "已重算" in out
+    _check([s])
+
+
+def _command(*args: str) -> str:
+    from io import StringIO
+
+    buf = StringIO()
+    call_command("stats_cube", *args, stdout=buf)
+    return buf.getvalue()
+
+
+@pytest.mark.django_db
+def test_only_a_city_or_the_province_without_filters_reads_the_day_figures(county: Any) -> None:
+    province = build_scope(region="43", date_from="2024-01-01", date_to="2024-12-31")
+    assert cube.applies(province) is (connection.vendor == "postgresql")
+    for s in (
+        build_scope(region="430626", date_from="2024-01-01", date_to="2024-12-31"),
+        build_scope(region="43", date_from="2024-01-01", date_to="2024-12-31", sector="construction"),
+        build_scope(region="4306", date_from="2024-01-01", date_to="2024-12-31", inspection_kind="routine"),
+    ):
+        assert not cube.applies(s)
+    with override_settings(ANJIAN_STATS_CUBE=False):
+        assert not cube.applies(province)
+
+
+@pytest.mark.django_db
+def test_the_command_on_sqlite_says_there_is_nothing_to_do() -> None:
+    if connection.vendor == "postgresql":
+        assert "已重算 0 天" in _command("refresh")
+        return
+    with pytest.raises(CommandError, match="仅用于 PostgreSQL"):
+        _command("refresh")
