@@ -297,10 +297,6 @@ def outings_sql(
 
 
 def _inspections(s: Scope) -> Values:
-    from anjian.stats import cube
-
-    if cube.applies(s):
-        return cube.inspections(s)
     sql, params = outings_sql(s)
     with connections[read_alias()].cursor() as cursor:
         cursor.execute(sql, params)
@@ -334,9 +330,17 @@ def _interviews(s: Scope) -> Values:
 
 def compute(s: Scope) -> Values:
     """Every indicator of the catalogue for the scope: counts as int, money as Decimal, rates as float|None."""
+    from anjian.stats import cube, cube_hazards, cube_inspections
+
     raw: Values = {}
+    # A city or the province: two families from the day figures (cube.py), exact like the facts.
+    from_days = cube.applies(s)
     for table in ind.TABLES:
-        if table == ind.INSPECTIONS:
+        if from_days and table == ind.INSPECTIONS:
+            raw.update(cube_inspections.read(s))
+        elif from_days and table == ind.HAZARDS:
+            raw.update(cube_hazards.read(s))
+        elif table == ind.INSPECTIONS:
             raw.update(_inspections(s))
         elif table == ind.INTERVIEWS:
             raw.update(_interviews(s))

@@ -1,4 +1,4 @@
-"""The day figures of the province and its cities (anjian/stats/cube.py) give exactly the facts' figures.
+"""The day figures of the province and its cities (anjian/stats/cube*.py) give exactly the facts' figures.
 
 PostgreSQL only: the day figures and their triggers exist there alone. Each test compares
 ``compute()`` read from the day figures with ``compute()`` from the facts (``ANJIAN_STATS_CUBE``
@@ -17,8 +17,9 @@ from django.core.management.base import CommandError
 from django.db import connection
 from django.test import override_settings
 
+from anjian.hazards.models import Hazard, Supervision
 from anjian.inspections.models import Inspection
-from anjian.stats import cube
+from anjian.stats import cube, cube_inspections
 from anjian.stats.compute import compute
 from anjian.stats.models import DayByMonth, DayFigure, StaleDay
 from anjian.stats.scope import build_scope
@@ -28,21 +29,28 @@ from . import factories as f
 
 on_postgres = pytest.mark.skipif(connection.vendor != "postgresql", reason="the day figures are PostgreSQL's")
 
-FAMILY = ("inspection_groups", "outings", "inspections", "inspector_visits", "expert_visits", "units_inspected")
+FAMILY = (
+    "inspection_groups", "outings", "inspections", "inspector_visits", "expert_visits", "units_inspected",
+    "hazards_found", "hazards_general_found", "hazards_general_rectified", "hazards_major_found",
+    "hazards_major_rectified", "hazards_rectified", "hazards_overdue", "hazards_open", "hazards_major_supervised",
+)  # fmt: skip
 START, END = dt.date(2024, 1, 1), dt.date(2024, 12, 31)
 
 
 def _scopes(rng: random.Random) -> list[Any]:
-    periods = [
-        (dt.date(2024, 3, 1), dt.date(2024, 3, 31)),
-        (dt.date(2024, 4, 1), dt.date(2024, 6, 30)),
-        (START, END),
-        (dt.date(2023, 1, 1), dt.date(2025, 12, 31)),
-    ]
+    periods: list[tuple[dt.date, dt.date, dt.date | None]] = [
+        (dt.date(2024, 3, 1), dt.date(2024, 3, 31), None), (dt.date(2024, 4, 1), dt.date(2024, 6, 30), None),
+        (START, END, None), (dt.date(2023, 1, 1), dt.date(2025, 12, 31), None),
+        # as_of after the period, inside it, and not at a month's end
+        (dt.date(2024, 4, 1), dt.date(2024, 6, 30), dt.date(2024, 9, 17)),
+        (START, END, dt.date(2024, 7, 31)), (START, END, dt.date(2024, 5, 9)),
+    ]  # fmt: skip
     for _ in range(4):  # periods that do not start on the first of a month
         a = START + dt.timedelta(days=rng.randrange(0, 300))
-        periods.append((a, a + dt.timedelta(days=rng.randrange(0, 120))))
-    return [build_scope(region=r, date_from=a, date_to=b) for r in ("43", "4306", "4301") for a, b in periods]
+        periods.append((a, a + dt.timedelta(days=rng.randrange(0, 120)), None))
+    return [
+        build_scope(region=r, date_from=a, date_to=b, as_of=c) for r in ("43", "4306", "4301") for a, b, c in periods
+    ]
 
 
 def _family(s: Any, *, from_cube: bool) -> dict[str, int]:
@@ -57,7 +65,7 @@ def _check(scopes: list[Any]) -> int:
     nonzero = 0
     for s in scopes:
         expected = _family(s, from_cube=False)
-        assert _family(s, from_cube=True) == expected, (s.prefix, s.date_from, s.date_to)
+        assert _family(s, from_cube=True) == expected, (s.prefix, s.date_from, s.date_to, s.as_of)
         nonzero += sum(1 for v in expected.values() if v)
     return nonzero
 
@@ -77,6 +85,7 @@ class World:
         self.groups = [f.group(f"检查组{n}") for n in range(3)]
         self.officials = [f.person(f"执法{n}") for n in range(5)]
         self.experts = [f.person(f"专家{n}", "expert") for n in range(3)]
+        self.org, self.user = county.office, county.users["county_admin"]
 
     def day(self) -> str:
         return (START + dt.timedelta(days=self.rng.randrange(0, 366))).isoformat()
@@ -94,9 +103,57 @@ class World:
             expert_count=r.randrange(0, 2) if head else 0,
         )
 
+    def hazard(self) -> Hazard:
+        r = self.rng
+        found = dt.date.fromisoformat(self.day())
+        closed = r.random() < 0.5
+        return f.hazard(
+            r.choice(self.units), found.isoformat(), (found + dt.timedelta(days=r.randrange(-3, 60))).isoformat(),
+            level=r.choice(["general", "general", "major"]), status="closed" if closed else "rectifying",
+            closed_on=(found + dt.timedelta(days=r.randrange(-2, 90))).isoformat() if closed else None,
+        )
+
+    def change_hazard(self) -> str:
+        """One random write to the hazards (or their supervisions); its name."""
+        r = self.rng
+        rows = list(Hazard.objects.order_by("id"))
+        if not rows or r.random() < 0.35:
+            self.hazard()
+            return "hazard_create"
+        h = r.choice(rows)
+        what = r.choice(["close", "reopen", "found", "deadline", "level", "unit", "delete", "supervise", "state"])
+        if what == "close":
+            h.status, h.closed_on = "closed", dt.date.fromisoformat(self.day())
+        elif what == "reopen":
+            h.status = "rectifying"  # closed_on kept: not closed is not closed, whatever the date says
+        elif what == "found":
+            h.found_on = dt.date.fromisoformat(self.day())
+        elif what == "deadline":
+            h.deadline = h.found_on + dt.timedelta(days=r.randrange(-5, 90))
+        elif what == "level":
+            h.level = "major" if h.level == "general" else "general"
+        elif what == "unit":
+            u = r.choice(self.units)
+            h.unit, h.region_code = u, u.region_code
+        elif what == "delete":
+            if not h.supervisions.exists():
+                h.delete()
+            return what
+        elif what == "supervise":
+            on = dt.date.fromisoformat(self.day())
+            Supervision.objects.create(hazard=h, org=self.org, placed_by=self.user, placed_on=on,
+                                       until=on + dt.timedelta(days=30))  # fmt: skip
+            return what
+        else:
+            h.status = "submitted" if h.status != "closed" else h.status  # short of 销号: no figure changes
+        h.save()
+        return "hazard_" + what
+
     def change(self) -> str:
         """One random write of a kind the triggers must see; its name."""
         r = self.rng
+        if r.random() < 0.5:
+            return self.change_hazard()
         rows = list(Inspection.objects.order_by("id"))
         if not rows or r.random() < 0.35:
             self.create()
@@ -137,12 +194,13 @@ def test_figures_equal_the_facts_through_random_writes(county: Any) -> None:
     scopes = _scopes(rng)
     for _ in range(25):
         world.create()
+        world.hazard()
     cube.refresh()
     assert not StaleDay.objects.exists()
     assert DayFigure.objects.filter(prefix="43").exists() and DayByMonth.objects.filter(prefix="4301").exists()
     assert _check(scopes) > 50
     kinds = set()
-    for step in range(60):
+    for step in range(100):
         kinds.add(world.change())
         if step % 6 == 5:
             # Some days stale (read from the facts), the rest from the day figures.
@@ -153,6 +211,7 @@ def test_figures_equal_the_facts_through_random_writes(county: Any) -> None:
             assert not StaleDay.objects.exists()
             _check(scopes)
     assert {"date", "unit", "group", "official_add", "delete", "count"} <= kinds
+    assert {"hazard_close", "hazard_reopen", "hazard_found", "hazard_deadline", "hazard_unit", "supervise"} <= kinds
 
 
 @on_postgres
@@ -192,15 +251,16 @@ def test_refresh_removes_only_the_marks_it_read(county: Any, monkeypatch: pytest
     world = World(county, random.Random(2))
     for _ in range(5):
         world.create()
-    recompute = cube._recompute
+    recompute = cube_inspections.recompute
     written: list[Inspection] = []
 
-    def write_meanwhile(days: Any, **kw: Any) -> None:
-        recompute(days, **kw)
+    def write_meanwhile(cursor: Any, days: Any) -> None:
+        recompute(cursor, days)
         written.append(f.inspection(county.units["other"], "2024-09-09"))
 
-    monkeypatch.setattr(cube, "_recompute", write_meanwhile)
+    monkeypatch.setattr(cube_inspections, "recompute", write_meanwhile)
     cube.refresh()
+    assert written
     assert set(StaleDay.objects.values_list("day", flat=True)) == {dt.date(2024, 9, 9)}
     _check([build_scope(region="43", date_from="2024-01-01", date_to="2024-12-31")])
 
@@ -211,6 +271,7 @@ def test_rebuild_after_a_load_that_bypassed_the_triggers(county: Any) -> None:
     world = World(county, random.Random(3))
     for _ in range(20):
         world.create()
+        world.hazard()
     cube.refresh()
     s = build_scope(region="43", date_from="2024-01-01", date_to="2024-12-31")
     # As if the rows had been loaded with the triggers off: no day figures and no marks.
@@ -251,3 +312,33 @@ def test_the_command_on_sqlite_says_there_is_nothing_to_do() -> None:
         return
     with pytest.raises(CommandError, match="仅用于 PostgreSQL"):
         _command("refresh")
+
+
+@on_postgres
+@pytest.mark.django_db
+def test_a_hazard_marks_the_days_it_counts_on(county: Any) -> None:
+    """Found, deadline + 1 (overdue from then) and 销号: every day row a hazard counts in is one of these."""
+    h = f.hazard(county.units["chem_a"], "2024-03-05", "2024-04-05")
+    assert set(StaleDay.objects.filter(family="hazards").values_list("day", flat=True)) == {
+        dt.date(2024, 3, 5), dt.date(2024, 4, 6),
+    }
+    cube.refresh()
+    h.status, h.closed_on = "submitted", dt.date(2024, 5, 20)
+    h.save()
+    assert not StaleDay.objects.exists()  # reported rectified is not rectified: no figure changes
+    h.status = "closed"
+    h.save()
+    assert dt.date(2024, 5, 20) in set(StaleDay.objects.values_list("day", flat=True))
+    cube.refresh()
+    s = build_scope(region="43", date_from="2024-03-01", date_to="2024-03-31", as_of="2024-06-30")
+    values = _family(s, from_cube=True)
+    assert values == _family(s, from_cube=False)
+    assert (values["hazards_rectified"], values["hazards_open"], values["hazards_overdue"]) == (1, 0, 0)
+    h.deadline = dt.date(2024, 3, 20)  # an earlier deadline: overdue from the 21st
+    h.status = "rectifying"
+    h.save()
+    assert {dt.date(2024, 3, 21), dt.date(2024, 4, 6)} <= set(StaleDay.objects.values_list("day", flat=True))
+    cube.refresh()
+    values = _family(s, from_cube=True)
+    assert values == _family(s, from_cube=False)
+    assert (values["hazards_rectified"], values["hazards_open"], values["hazards_overdue"]) == (0, 1, 1)

@@ -1,0 +1,187 @@
+"""The hazards family from the day rows (cube.py): found, rectified, open and overdue hazards.
+
+With C the day a hazard was verified and closed (销号; none while it is not), and the rules of
+``hazards.selectors`` (indicators.md):
+
+- found in [from, to], by level: a sum of days of ``found_on``;
+- open at ``as_of`` = found by then and not closed by then = #{found_on ≤ as_of} − #{max(found_on, C)
+  ≤ as_of}: a hazard closed by ``as_of`` and found by then is exactly one whose later of the two
+  days is by then. Two sums of days;
+- overdue at ``as_of`` = open and deadline < as_of. With E = max(found_on, deadline + 1), "found by
+  then with the deadline before it" is E ≤ as_of, so overdue = #{E ≤ as_of} − #{max(E, C) ≤ as_of};
+- rectified = found in [from, to] and C ≤ as_of: two dates, so ``DayByMonth`` counts each day's
+  closings by the month the hazard was found. The whole months of the period are a sum of rows;
+  the days of a month the period only partly covers are asked of the facts;
+- 挂牌督办 (supervisions, 28,000 rows in a province over three years) is always asked of the facts.
+
+Triggers (migration ``0003_cube_hazards``) mark ``found_on``, ``deadline + 1`` and C, before and
+after a change: every day row a hazard counts in is dated one of those.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from anjian.stats.cube import LEVELS, fetch_row, month_index, month_sql, stale_sql, tables
+from anjian.stats.scope import Scope
+
+FAMILY = "hazards"
+FOUND, FOUND_GENERAL, FOUND_MAJOR = "h_found", "h_found_general", "h_found_major"
+OPEN_OUT, OVERDUE_IN, OVERDUE_OUT = "h_open_out", "h_overdue_in", "h_overdue_out"
+DAY_MEASURES = (FOUND, FOUND_GENERAL, FOUND_MAJOR, OPEN_OUT, OVERDUE_IN, OVERDUE_OUT)
+RECT, RECT_GENERAL, RECT_MAJOR = "h_rect", "h_rect_general", "h_rect_major"
+MONTH_MEASURES = (RECT, RECT_GENERAL, RECT_MAJOR)
+
+_CLOSED = "h.status = 'closed' AND h.closed_on IS NOT NULL"
+
+
+def _keys() -> str:
+    """(measure m, day d) of every day row a hazard ``h`` counts in; d is NULL where it counts in none.
+
+    The "out" days are NULL for a hazard not closed: GREATEST would skip a NULL closing day.
+    """
+    closed_on = f"CASE WHEN {_CLOSED} THEN h.closed_on END"
+    found = f"CASE h.level WHEN 'general' THEN '{FOUND_GENERAL}' WHEN 'major' THEN '{FOUND_MAJOR}' END"
+    rect = f"CASE h.level WHEN 'general' THEN '{RECT_GENERAL}' WHEN 'major' THEN '{RECT_MAJOR}' END"
+    return f"""(VALUES
+        ('{FOUND}', h.found_on),
+        ({found}, h.found_on),
+        ('{OPEN_OUT}', CASE WHEN {_CLOSED} THEN GREATEST(h.found_on, h.closed_on) END),
+        ('{OVERDUE_IN}', GREATEST(h.found_on, h.deadline + 1)),
+        ('{OVERDUE_OUT}', CASE WHEN {_CLOSED} THEN GREATEST(h.found_on, h.deadline + 1, h.closed_on) END),
+        ('{RECT}', {closed_on}),
+        ({rect}, {closed_on})
+    ) k (m, d)"""
+
+
+def _whole_months(f: dt.date, to: dt.date) -> tuple[int, int, list[tuple[dt.date, dt.date]]]:
+    """The whole months of [f, to] as month indexes (first, last; first > last when none) and the
+    ranges of days left over (at most two)."""
+    first = month_index(f) + (0 if f.day == 1 else 1)
+    month_end = (to + dt.timedelta(days=1)).day == 1
+    last = month_index(to) - (0 if month_end else 1)
+    if first > last:
+        return first, last, [(f, to)]
+    rest = []
+    if f.day != 1:
+        rest.append((f, _month_start(first) - dt.timedelta(days=1)))
+    if not month_end:
+        rest.append((_month_start(last + 1), to))
+    return first, last, rest
+
+
+def _month_start(index: int) -> dt.date:
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def read(s: Scope) -> dict[str, int]:
+    """The hazards family of ``compute`` for the scope: the day rows and the stale days' facts."""
+    from anjian.stats import indicators as ind
+    from anjian.stats.compute import _sql, hazards_qs
+
+    t = tables()
+    f, to, a = s.date_from, s.date_to, s.as_of
+    like = s.prefix + "%"
+    stale, stale_params = stale_sql(FAMILY, None, max(to, a))
+    m1, m2, rest = _whole_months(f, to)
+
+    # The same sums over the day rows of the clean days and over the stale days' facts.
+    def sums(value: str, month: str) -> str:
+        def on(measures: tuple[str, ...], days: str) -> str:
+            names = ", ".join(f"'{m}'" for m in measures)
+            return f"COALESCE(SUM({value}) FILTER (WHERE m IN ({names}) AND {days}), 0)"
+
+        in_period, by_as_of = "d BETWEEN %s AND %s", "d <= %s"
+        rect = f"d <= %s AND {month} BETWEEN %s AND %s"
+        return ", ".join([
+            on((FOUND,), in_period), on((FOUND_GENERAL,), in_period), on((FOUND_MAJOR,), in_period),
+            on((FOUND,), by_as_of), on((OPEN_OUT,), by_as_of), on((OVERDUE_IN,), by_as_of),
+            on((OVERDUE_OUT,), by_as_of), on((RECT,), rect), on((RECT_GENERAL,), rect), on((RECT_MAJOR,), rect),
+        ])  # fmt: skip
+
+    sums_params = (f, to, f, to, f, to, a, a, a, a, a, m1, m2, a, m1, m2, a, m1, m2)
+    # Clean days: the day rows (rectified from DayByMonth, the month being the month found).
+    rows = f"""
+        SELECT measure AS m, day AS d, value AS v, -1 AS mo FROM {t["day"]}
+        WHERE prefix = %s AND day <= %s AND day NOT IN ({stale})
+        UNION ALL
+        SELECT measure, day, n, month FROM {t["by_month"]}
+        WHERE prefix = %s AND day <= %s AND day NOT IN ({stale}) AND month BETWEEN %s AND %s"""  # noqa: S608
+    rows_params = (s.prefix, a if a > to else to, *stale_params, s.prefix, a, *stale_params, m1, m2)
+    # Stale days: the hazards dated on one of them (found, deadline + 1 or closed), counted alike.
+    live = f"""
+        SELECT k.m AS m, k.d AS d, 1 AS v, {month_sql("h.found_on")} AS mo
+        FROM {t["hazard"]} h CROSS JOIN LATERAL {_keys()}
+        WHERE h.region_code LIKE %s
+          AND (h.found_on IN ({stale}) OR h.closed_on IN ({stale})
+               OR h.deadline IN (SELECT s.day - 1 FROM ({stale}) s))
+          AND k.d IN ({stale})"""  # noqa: S608
+    live_params = (like, *stale_params, *stale_params, *stale_params, *stale_params)
+    # Rectified among the hazards found on days of months the period only partly covers.
+    if rest:
+        found_on = " OR ".join("h.found_on BETWEEN %s AND %s" for _ in rest)
+        partial = f"""
+            SELECT COUNT(*), COUNT(*) FILTER (WHERE h.level = 'general'), COUNT(*) FILTER (WHERE h.level = 'major')
+            FROM {t["hazard"]} h
+            WHERE h.region_code LIKE %s AND ({found_on}) AND {_CLOSED} AND h.closed_on <= %s"""  # noqa: S608
+        partial_params: tuple[Any, ...] = (like, *[d for r in rest for d in r], a)
+    else:
+        partial, partial_params = "SELECT 0, 0, 0", ()
+    supervised, supervised_params = _sql(hazards_qs(s).filter(ind.supervised(s)), "id")
+
+    sql = f"""
+        SELECT c.*, l.*, p.*, (SELECT COUNT(*) FROM ({supervised}) x)
+        FROM (SELECT {sums("r.v", "r.mo")} FROM ({rows}) r) c
+        CROSS JOIN (SELECT {sums("z.v", "z.mo")} FROM ({live}) z) l
+        CROSS JOIN ({partial}) p
+    """  # noqa: S608
+    params = (
+        *supervised_params, *sums_params, *rows_params, *sums_params, *live_params, *partial_params,
+    )  # fmt: skip
+    row = fetch_row(sql, params)
+    v = [c + lv for c, lv in zip(row[0:10], row[10:20], strict=True)]
+    found, general, major, found_by_as_of, open_out, overdue_in, overdue_out, rect, rect_g, rect_m = v
+    p_all, p_general, p_major = row[20:23]
+    return {
+        "hazards_found": found,
+        "hazards_general_found": general,
+        "hazards_major_found": major,
+        "hazards_open": found_by_as_of - open_out,
+        "hazards_overdue": overdue_in - overdue_out,
+        "hazards_rectified": rect + p_all,
+        "hazards_general_rectified": rect_g + p_general,
+        "hazards_major_rectified": rect_m + p_major,
+        "hazards_major_supervised": row[23],
+    }
+
+
+def recompute(cursor: Any, days: list[dt.date] | None) -> None:
+    """Insert the rows of ``days`` (None: every day) at every level, computed from the facts."""
+    t = tables()
+    if days is not None and not days:
+        return
+    params: tuple[Any, ...] = ()
+    if days is None:
+        candidates, on_days = "TRUE", "TRUE"
+    else:
+        # The hazards dated on one of the days: by the found_on, closed_on and deadline indexes.
+        candidates = "(h.found_on = ANY(%s) OR h.closed_on = ANY(%s) OR h.deadline = ANY(%s))"
+        on_days = "k.d = ANY(%s)"
+        params = (days, days, [d - dt.timedelta(days=1) for d in days], days)
+    day_measures = ", ".join(f"'{m}'" for m in DAY_MEASURES)
+    month_measures = ", ".join(f"'{m}'" for m in MONTH_MEASURES)
+    for level in LEVELS:
+        prefix = f"SUBSTR(h.region_code, 1, {int(level)})"
+        rows = f"""
+            SELECT k.m AS m, {prefix} AS p, k.d AS d, {month_sql("h.found_on")} AS mo
+            FROM {t["hazard"]} h CROSS JOIN LATERAL {_keys()}
+            WHERE {candidates} AND k.d IS NOT NULL AND k.m IS NOT NULL AND {on_days}"""  # noqa: S608
+        cursor.execute(
+            f"""WITH r AS ({rows})
+                , a AS (INSERT INTO {t["day"]} (measure, prefix, day, value)
+                        SELECT m, p, d, COUNT(*) FROM r WHERE m IN ({day_measures}) GROUP BY m, p, d)
+                INSERT INTO {t["by_month"]} (measure, prefix, day, month, n)
+                SELECT m, p, d, mo, COUNT(*) FROM r WHERE m IN ({month_measures}) GROUP BY m, p, d, mo""",  # noqa: S608
+            params,
+        )
