@@ -330,16 +330,18 @@ def _interviews(s: Scope) -> Values:
 
 def compute(s: Scope) -> Values:
     """Every indicator of the catalogue for the scope: counts as int, money as Decimal, rates as float|None."""
-    from anjian.stats import cube, cube_hazards, cube_inspections
+    from anjian.stats import cube, cube_enforcement, cube_hazards, cube_inspections
 
     raw: Values = {}
-    # A city or the province: two families from the day figures (cube.py), exact like the facts.
+    # A city or the province: these families from the day figures (cube.py), exact like the facts.
     from_days = cube.applies(s)
     for table in ind.TABLES:
         if from_days and table == ind.INSPECTIONS:
             raw.update(cube_inspections.read(s))
         elif from_days and table == ind.HAZARDS:
             raw.update(cube_hazards.read(s))
+        elif from_days and table == ind.ENFORCEMENT:
+            raw.update(cube_enforcement.read(s))
         elif table == ind.INSPECTIONS:
             raw.update(_inspections(s))
         elif table == ind.INTERVIEWS:

@@ -107,12 +107,12 @@ class Family:
 
 
 def families() -> dict[str, Family]:
-    from anjian.stats import cube_hazards, cube_inspections
+    from anjian.stats import cube_enforcement, cube_hazards, cube_inspections
 
     def family(m: ModuleType) -> Family:
         return Family(m.FAMILY, m.DAY_MEASURES, m.MONTH_MEASURES, m.recompute)
 
-    return {m.FAMILY: family(m) for m in (cube_inspections, cube_hazards)}
+    return {m.FAMILY: family(m) for m in (cube_inspections, cube_hazards, cube_enforcement)}
 
 
 # --- keeping ----------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -17,6 +18,7 @@ from django.core.management.base import CommandError
 from django.db import connection
 from django.test import override_settings
 
+from anjian.enforcement.models import EnforcementAction
 from anjian.hazards.models import Hazard, Supervision
 from anjian.inspections.models import Inspection
 from anjian.stats import cube, cube_inspections
@@ -33,7 +35,12 @@ FAMILY = (
     "inspection_groups", "outings", "inspections", "inspector_visits", "expert_visits", "units_inspected",
     "hazards_found", "hazards_general_found", "hazards_general_rectified", "hazards_major_found",
     "hazards_major_rectified", "hazards_rectified", "hazards_overdue", "hazards_open", "hazards_major_supervised",
+    "orders_rectify_units", "cases_filed", "case_units", "penalty_cases", "penalized_units", "fines_yuan",
+    "suspended_units", "closed_units", "licenses_suspended", "licenses_revoked", "cases_transferred",
+    "criminal_transfers",
 )  # fmt: skip
+KINDS = ["order_rectify", "case_filed", "penalty", "suspend", "close", "license_suspend", "license_revoke",
+         "transfer", "criminal"]  # fmt: skip
 START, END = dt.date(2024, 1, 1), dt.date(2024, 12, 31)
 
 
@@ -149,11 +156,46 @@ class World:
         h.save()
         return "hazard_" + what
 
+    def action(self) -> EnforcementAction:
+        r = self.rng
+        kind = r.choice(KINDS)
+        fine = r.choice([None, r.randrange(1, 10**7)]) if kind == "penalty" else None
+        return f.action(r.choice(self.units), kind, self.day(), fine)
+
+    def change_action(self) -> str:
+        """One random write to the enforcement actions; its name."""
+        r = self.rng
+        rows = list(EnforcementAction.objects.order_by("id"))
+        if not rows or r.random() < 0.35:
+            self.action()
+            return "action_create"
+        a = r.choice(rows)
+        what = r.choice(["date", "unit", "kind", "fine", "delete", "text"])
+        if what == "date":
+            a.date = dt.date.fromisoformat(self.day())
+        elif what == "unit":
+            u = r.choice(self.units)
+            a.unit, a.region_code = u, u.region_code
+        elif what == "kind":
+            a.kind = r.choice(KINDS)
+        elif what == "fine":
+            a.fine_current = Decimal(r.randrange(0, 10**7)) / 100  # 行政复议 changed the amount
+        elif what == "delete":
+            a.delete()
+            return "action_delete"
+        else:
+            a.cause = "补充案由"
+        a.save()
+        return "action_" + what
+
     def change(self) -> str:
         """One random write of a kind the triggers must see; its name."""
         r = self.rng
-        if r.random() < 0.5:
+        x = r.random()
+        if x < 0.35:
             return self.change_hazard()
+        if x < 0.65:
+            return self.change_action()
         rows = list(Inspection.objects.order_by("id"))
         if not rows or r.random() < 0.35:
             self.create()
@@ -195,12 +237,13 @@ def test_figures_equal_the_facts_through_random_writes(county: Any) -> None:
     for _ in range(25):
         world.create()
         world.hazard()
+        world.action()
     cube.refresh()
     assert not StaleDay.objects.exists()
     assert DayFigure.objects.filter(prefix="43").exists() and DayByMonth.objects.filter(prefix="4301").exists()
     assert _check(scopes) > 50
     kinds = set()
-    for step in range(100):
+    for step in range(150):
         kinds.add(world.change())
         if step % 6 == 5:
             # Some days stale (read from the facts), the rest from the day figures.
@@ -212,6 +255,7 @@ def test_figures_equal_the_facts_through_random_writes(county: Any) -> None:
             _check(scopes)
     assert {"date", "unit", "group", "official_add", "delete", "count"} <= kinds
     assert {"hazard_close", "hazard_reopen", "hazard_found", "hazard_deadline", "hazard_unit", "supervise"} <= kinds
+    assert {"action_date", "action_unit", "action_kind", "action_fine", "action_delete"} <= kinds
 
 
 @on_postgres
@@ -272,6 +316,7 @@ def test_rebuild_after_a_load_that_bypassed_the_triggers(county: Any) -> None:
     for _ in range(20):
         world.create()
         world.hazard()
+        world.action()
     cube.refresh()
     s = build_scope(region="43", date_from="2024-01-01", date_to="2024-12-31")
     # As if the rows had been loaded with the triggers off: no day figures and no marks.
@@ -279,7 +324,7 @@ def test_rebuild_after_a_load_that_bypassed_the_triggers(county: Any) -> None:
     DayByMonth.objects.all().delete()
     assert _family(s, from_cube=True) != _family(s, from_cube=False)  # the day figures are what is read
     out = _command("rebuild")
-    assert "已重算" in out
+    assert "已重建" in out
     _check([s])
 
 
@@ -308,7 +353,7 @@ def test_only_a_city_or_the_province_without_filters_reads_the_day_figures(count
 @pytest.mark.django_db
 def test_the_command_on_sqlite_says_there_is_nothing_to_do() -> None:
     if connection.vendor == "postgresql":
-        assert "已重算 0 天" in _command("refresh")
+        assert "已重算 0 个日期" in _command("refresh")
         return
     with pytest.raises(CommandError, match="仅用于 PostgreSQL"):
         _command("refresh")

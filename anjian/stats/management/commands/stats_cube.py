@@ -23,5 +23,8 @@ class Command(BaseCommand):
         if not cube.enabled("default"):
             raise CommandError("统计底表仅用于 PostgreSQL（且 ANJIAN_STATS_CUBE 未关闭）；当前数据库无需此操作")
         started = time.perf_counter()
-        days = cube.refresh() if opts["action"] == "refresh" else cube.rebuild()
-        self.stdout.write(f"已重算 {days} 天，用时 {time.perf_counter() - started:.1f} 秒")
+        if opts["action"] == "refresh":
+            done = f"已重算 {cube.refresh()} 个日期"
+        else:
+            done = f"已重建，底表共 {cube.rebuild()} 行"
+        self.stdout.write(f"{done}，用时 {time.perf_counter() - started:.1f} 秒")
