@@ -66,14 +66,16 @@ def month_sql(column: str) -> str:
 
 
 def tables() -> dict[str, str]:
-    from anjian.enforcement.models import EnforcementAction
+    from anjian.enforcement.models import Document, EnforcementAction
     from anjian.hazards.models import Hazard, Supervision
     from anjian.inspections.models import Inspection
+    from anjian.outreach.models import Activity
     from anjian.stats.models import DayByMonth, DayFigure, StaleDay
 
     return {
         "insp": Inspection._meta.db_table, "hazard": Hazard._meta.db_table,
         "supervision": Supervision._meta.db_table, "action": EnforcementAction._meta.db_table,
+        "document": Document._meta.db_table, "activity": Activity._meta.db_table,
         "day": DayFigure._meta.db_table, "by_month": DayByMonth._meta.db_table, "stale": StaleDay._meta.db_table,
     }  # fmt: skip
 
@@ -99,6 +101,57 @@ def fetch_row(sql: str, params: tuple[Any, ...]) -> list[int]:
 
 
 @dataclass(frozen=True)
+class Additive:
+    """A family whose figures all add up over days: counts and sums of one table's rows by one date.
+
+    ``figures`` maps each catalogue code to its SQL aggregate over the table's rows (alias ``a``).
+    """
+
+    family: str
+    table: str
+    date: str
+    figures: dict[str, str]
+
+    @property
+    def measures(self) -> tuple[str, ...]:
+        return tuple(f"{self.family}:{code}" for code in self.figures)
+
+    def read(self, s: Scope) -> dict[str, int]:
+        t = tables()
+        stale, stale_params = stale_sql(self.family, s.date_from, s.date_to)
+        sums = ", ".join(f"COALESCE(SUM(value) FILTER (WHERE measure = '{m}'), 0)" for m in self.measures)
+        sql = f"""
+            SELECT d.*, l.*
+            FROM (SELECT {sums} FROM {t["day"]}
+                  WHERE prefix = %s AND day BETWEEN %s AND %s AND day NOT IN ({stale})) d
+            CROSS JOIN (SELECT {", ".join(self.figures.values())} FROM {t[self.table]} a
+                        WHERE a.region_code LIKE %s AND a.{self.date} IN ({stale})) l
+        """  # noqa: S608
+        params = (s.prefix, s.date_from, s.date_to, *stale_params, s.prefix + "%", *stale_params)
+        row = fetch_row(sql, params)
+        n = len(self.figures)
+        return {code: row[i] + row[n + i] for i, code in enumerate(self.figures)}
+
+    def recompute(self, cursor: Any, days: list[dt.date] | None) -> None:
+        t = tables()
+        if days is not None and not days:
+            return
+        on_days = "TRUE" if days is None else f"a.{self.date} = ANY(%s)"
+        columns = ", ".join(f"{agg} AS c{i}" for i, agg in enumerate(self.figures.values()))
+        values = ", ".join(f"('{m}', x.c{i})" for i, m in enumerate(self.measures))
+        for level in LEVELS:
+            cursor.execute(
+                f"""INSERT INTO {t["day"]} (measure, prefix, day, value)
+                    SELECT v.m, x.p, x.d, v.value FROM (
+                        SELECT SUBSTR(a.region_code, 1, {int(level)}) AS p, a.{self.date} AS d, {columns}
+                        FROM {t[self.table]} a WHERE {on_days} GROUP BY 1, 2) x
+                    CROSS JOIN LATERAL (VALUES {values}) v (m, value)
+                    WHERE v.value <> 0""",  # noqa: S608
+                () if days is None else (days,),
+            )
+
+
+@dataclass(frozen=True)
 class Family:
     name: str
     day_measures: tuple[str, ...]
@@ -107,12 +160,14 @@ class Family:
 
 
 def families() -> dict[str, Family]:
-    from anjian.stats import cube_enforcement, cube_hazards, cube_inspections
+    from anjian.stats import cube_enforcement, cube_hazards, cube_inspections, cube_outreach
 
     def family(m: ModuleType) -> Family:
         return Family(m.FAMILY, m.DAY_MEASURES, m.MONTH_MEASURES, m.recompute)
 
-    return {m.FAMILY: family(m) for m in (cube_inspections, cube_hazards, cube_enforcement)}
+    modules = (cube_inspections, cube_hazards, cube_enforcement)
+    additive = [Family(a.family, a.measures, (), a.recompute) for a in cube_outreach.FAMILIES]
+    return {f.name: f for f in [*map(family, modules), *additive]}
 
 
 # --- keeping ----------------------------------------------------------------------------------------

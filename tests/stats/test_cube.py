@@ -18,9 +18,10 @@ from django.core.management.base import CommandError
 from django.db import connection
 from django.test import override_settings
 
-from anjian.enforcement.models import EnforcementAction
+from anjian.enforcement.models import Document, EnforcementAction
 from anjian.hazards.models import Hazard, Supervision
 from anjian.inspections.models import Inspection
+from anjian.outreach.models import Activity
 from anjian.stats import cube, cube_inspections
 from anjian.stats.compute import compute
 from anjian.stats.models import DayByMonth, DayFigure, StaleDay
@@ -37,8 +38,10 @@ FAMILY = (
     "hazards_major_rectified", "hazards_rectified", "hazards_overdue", "hazards_open", "hazards_major_supervised",
     "orders_rectify_units", "cases_filed", "case_units", "penalty_cases", "penalized_units", "fines_yuan",
     "suspended_units", "closed_units", "licenses_suspended", "licenses_revoked", "cases_transferred",
-    "criminal_transfers",
+    "criminal_transfers", "documents_issued", "trainings", "training_attendees", "drills", "drill_participants",
+    "publicity_events", "materials_distributed",
 )  # fmt: skip
+ACTIVITIES = ["training", "drill", "publicity", "contest", "film"]
 KINDS = ["order_rectify", "case_filed", "penalty", "suspend", "close", "license_suspend", "license_revoke",
          "transfer", "criminal"]  # fmt: skip
 START, END = dt.date(2024, 1, 1), dt.date(2024, 12, 31)
@@ -188,14 +191,54 @@ class World:
         a.save()
         return "action_" + what
 
-    def change(self) -> str:
-        """One random write of a kind the triggers must see; its name."""
+    def paper(self) -> None:
+        """A document, or an outreach activity."""
         r = self.rng
-        x = r.random()
-        if x < 0.35:
-            return self.change_hazard()
-        if x < 0.65:
-            return self.change_action()
+        if r.random() < 0.5:
+            f.document(r.choice(self.units), self.org, self.day())
+        else:
+            f.activity(r.choice(ACTIVITIES), self.day(), r.choice(self.units).region_code,
+                       attendees=r.randrange(0, 300), materials=r.randrange(0, 50))  # fmt: skip
+
+    def change_paper(self) -> str:
+        """One random write to the documents or the activities; its name."""
+        r = self.rng
+        if r.random() < 0.4:
+            self.paper()
+            return "paper_create"
+        doc = Document.objects.order_by("?").first() if r.random() < 0.5 else None
+        if doc is not None:
+            what = r.choice(["date", "delete"])
+            if what == "delete":
+                doc.delete()
+            else:
+                doc.issued_on = dt.date.fromisoformat(self.day())
+                doc.save()
+            return "document_" + what
+        act = Activity.objects.order_by("?").first()
+        if act is None:
+            return "none"
+        what = r.choice(["date", "kind", "attendees", "delete", "region"])
+        if what == "delete":
+            act.delete()
+            return "activity_delete"
+        if what == "date":
+            act.date = dt.date.fromisoformat(self.day())
+        elif what == "kind":
+            act.kind = r.choice(ACTIVITIES)
+        elif what == "attendees":
+            act.attendees, act.materials = r.randrange(0, 300), r.randrange(0, 50)
+        else:
+            act.region_code = r.choice(self.units).region_code
+        act.save()
+        return "activity_" + what
+
+    def change(self, step: int) -> str:
+        """One random write of a kind the triggers must see, each table in turn; its name."""
+        return (self.change_inspection, self.change_hazard, self.change_action, self.change_paper)[step % 4]()
+
+    def change_inspection(self) -> str:
+        r = self.rng
         rows = list(Inspection.objects.order_by("id"))
         if not rows or r.random() < 0.35:
             self.create()
@@ -238,24 +281,26 @@ def test_figures_equal_the_facts_through_random_writes(county: Any) -> None:
         world.create()
         world.hazard()
         world.action()
+        world.paper()
     cube.refresh()
     assert not StaleDay.objects.exists()
     assert DayFigure.objects.filter(prefix="43").exists() and DayByMonth.objects.filter(prefix="4301").exists()
     assert _check(scopes) > 50
     kinds = set()
-    for step in range(150):
-        kinds.add(world.change())
-        if step % 6 == 5:
+    for step in range(260):
+        kinds.add(world.change(step))
+        if step % 10 == 9:
             # Some days stale (read from the facts), the rest from the day figures.
             assert StaleDay.objects.exists() or kinds == {"text"}
             _check(scopes)
-        if step % 12 == 11:
+        if step % 20 == 19:
             cube.refresh()
             assert not StaleDay.objects.exists()
             _check(scopes)
     assert {"date", "unit", "group", "official_add", "delete", "count"} <= kinds
     assert {"hazard_close", "hazard_reopen", "hazard_found", "hazard_deadline", "hazard_unit", "supervise"} <= kinds
     assert {"action_date", "action_unit", "action_kind", "action_fine", "action_delete"} <= kinds
+    assert {"document_date", "activity_date", "activity_kind", "activity_region", "activity_delete"} <= kinds
 
 
 @on_postgres
@@ -317,6 +362,7 @@ def test_rebuild_after_a_load_that_bypassed_the_triggers(county: Any) -> None:
         world.create()
         world.hazard()
         world.action()
+        world.paper()
     cube.refresh()
     s = build_scope(region="43", date_from="2024-01-01", date_to="2024-12-31")
     # As if the rows had been loaded with the triggers off: no day figures and no marks.
