@@ -330,7 +330,7 @@ def _interviews(s: Scope) -> Values:
 
 def compute(s: Scope) -> Values:
     """Every indicator of the catalogue for the scope: counts as int, money as Decimal, rates as float|None."""
-    from anjian.stats import cube, cube_enforcement, cube_hazards, cube_inspections, cube_outreach
+    from anjian.stats import cube, cube_enforcement, cube_hazards, cube_inspections, cube_interviews, cube_outreach
 
     raw: Values = {}
     # A city or the province: these families from the day figures (cube.py), exact like the facts.
@@ -342,6 +342,8 @@ def compute(s: Scope) -> Values:
             raw.update(cube_hazards.read(s))
         elif from_days and table == ind.ENFORCEMENT:
             raw.update(cube_enforcement.read(s))
+        elif from_days and table == ind.INTERVIEWS:
+            raw.update(cube_interviews.read(s))
         elif from_days and table == ind.DOCUMENTS:
             raw.update(cube_outreach.DOCUMENTS.read(s))
         elif from_days and table == ind.OUTREACH:

@@ -66,18 +66,26 @@ def month_sql(column: str) -> str:
 
 
 def tables() -> dict[str, str]:
-    from anjian.enforcement.models import Document, EnforcementAction
+    from anjian.enforcement.models import Document, EnforcementAction, Interview
     from anjian.hazards.models import Hazard, Supervision
     from anjian.inspections.models import Inspection
     from anjian.outreach.models import Activity
     from anjian.stats.models import DayByMonth, DayFigure, StaleDay
+    from anjian.units.models import Unit
 
     return {
         "insp": Inspection._meta.db_table, "hazard": Hazard._meta.db_table,
         "supervision": Supervision._meta.db_table, "action": EnforcementAction._meta.db_table,
         "document": Document._meta.db_table, "activity": Activity._meta.db_table,
+        "interview": Interview._meta.db_table, "interview_units": Interview.units.through._meta.db_table,
+        "unit": Unit._meta.db_table,
         "day": DayFigure._meta.db_table, "by_month": DayByMonth._meta.db_table, "stale": StaleDay._meta.db_table,
     }  # fmt: skip
+
+
+def measures_in(measures: tuple[str, ...]) -> str:
+    """``measure IN (…)``: a read takes its own measures' rows only, by the (prefix, measure, day) key."""
+    return "measure IN (" + ", ".join(f"'{m}'" for m in measures) + ")"
 
 
 def stale_sql(family: str, lo: dt.date | None, hi: dt.date) -> tuple[str, tuple[Any, ...]]:
@@ -123,7 +131,8 @@ class Additive:
         sql = f"""
             SELECT d.*, l.*
             FROM (SELECT {sums} FROM {t["day"]}
-                  WHERE prefix = %s AND day BETWEEN %s AND %s AND day NOT IN ({stale})) d
+                  WHERE prefix = %s AND {measures_in(self.measures)} AND day BETWEEN %s AND %s
+                  AND day NOT IN ({stale})) d
             CROSS JOIN (SELECT {", ".join(self.figures.values())} FROM {t[self.table]} a
                         WHERE a.region_code LIKE %s AND a.{self.date} IN ({stale})) l
         """  # noqa: S608
@@ -160,12 +169,12 @@ class Family:
 
 
 def families() -> dict[str, Family]:
-    from anjian.stats import cube_enforcement, cube_hazards, cube_inspections, cube_outreach
+    from anjian.stats import cube_enforcement, cube_hazards, cube_inspections, cube_interviews, cube_outreach
 
     def family(m: ModuleType) -> Family:
         return Family(m.FAMILY, m.DAY_MEASURES, m.MONTH_MEASURES, m.recompute)
 
-    modules = (cube_inspections, cube_hazards, cube_enforcement)
+    modules = (cube_inspections, cube_hazards, cube_enforcement, cube_interviews)
     additive = [Family(a.family, a.measures, (), a.recompute) for a in cube_outreach.FAMILIES]
     return {f.name: f for f in [*map(family, modules), *additive]}
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from anjian.stats.cube import LEVELS, fetch_row, month_index, month_sql, stale_sql, tables
+from anjian.stats.cube import LEVELS, fetch_row, measures_in, month_index, month_sql, stale_sql, tables
 from anjian.stats.scope import Scope
 
 FAMILY = "enforcement"
@@ -59,9 +59,11 @@ def read(s: Scope) -> dict[str, Any]:
     sql = f"""
         SELECT d.*, m.*, l.*, p.*
         FROM (SELECT {day_sums} FROM {t["day"]}
-              WHERE prefix = %s AND day BETWEEN %s AND %s AND day NOT IN ({stale})) d
+              WHERE prefix = %s AND {measures_in(DAY_MEASURES)} AND day BETWEEN %s AND %s
+              AND day NOT IN ({stale})) d
         CROSS JOIN (SELECT {unit_sums} FROM {t["by_month"]}
-                    WHERE prefix = %s AND day BETWEEN %s AND %s AND month < %s AND day NOT IN ({stale})) m
+                    WHERE prefix = %s AND {measures_in(MONTH_MEASURES)} AND day BETWEEN %s AND %s
+                    AND month < %s AND day NOT IN ({stale})) m
         CROSS JOIN (SELECT {live_counts}, {live_firsts} FROM {t["action"]} a
                     WHERE a.region_code LIKE %s AND a.date IN ({stale})) l
         CROSS JOIN (SELECT {partial} FROM {t["action"]} a

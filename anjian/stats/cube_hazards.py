@@ -23,7 +23,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from anjian.stats.cube import LEVELS, fetch_row, month_index, month_sql, stale_sql, tables
+from anjian.stats.cube import LEVELS, fetch_row, measures_in, month_index, month_sql, stale_sql, tables
 from anjian.stats.scope import Scope
 
 FAMILY = "hazards"
@@ -104,10 +104,11 @@ def read(s: Scope) -> dict[str, int]:
     # Clean days: the day rows (rectified from DayByMonth, the month being the month found).
     rows = f"""
         SELECT measure AS m, day AS d, value AS v, -1 AS mo FROM {t["day"]}
-        WHERE prefix = %s AND day <= %s AND day NOT IN ({stale})
+        WHERE prefix = %s AND {measures_in(DAY_MEASURES)} AND day <= %s AND day NOT IN ({stale})
         UNION ALL
         SELECT measure, day, n, month FROM {t["by_month"]}
-        WHERE prefix = %s AND day <= %s AND day NOT IN ({stale}) AND month BETWEEN %s AND %s"""  # noqa: S608
+        WHERE prefix = %s AND {measures_in(MONTH_MEASURES)} AND day <= %s AND day NOT IN ({stale})
+          AND month BETWEEN %s AND %s"""  # noqa: S608
     rows_params = (s.prefix, a if a > to else to, *stale_params, s.prefix, a, *stale_params, m1, m2)
     # Stale days: the hazards dated on one of them (found, deadline + 1 or closed), counted alike.
     # Driven from the stale days, one index look-up each (found_on, closed_on, deadline): with an

@@ -22,7 +22,7 @@ from typing import Any
 from django.db.models import Q
 from django.db.models.functions import Substr
 
-from anjian.stats.cube import LEVELS, fetch_row, month_index, month_sql, stale_sql, tables
+from anjian.stats.cube import LEVELS, fetch_row, measures_in, month_index, month_sql, stale_sql, tables
 from anjian.stats.scope import Scope
 
 FAMILY = "inspections"
@@ -81,9 +81,11 @@ def read(s: Scope) -> dict[str, int]:
     sql = f"""
         SELECT d.*, r.*, l.*, ({first_unit}), ({first_group}), ({partial_unit}), ({partial_group})
         FROM (SELECT {sums} FROM {t["day"]}
-              WHERE prefix = %s AND day BETWEEN %s AND %s AND day NOT IN ({stale})) d
+              WHERE prefix = %s AND {measures_in(DAY_MEASURES)} AND day BETWEEN %s AND %s
+              AND day NOT IN ({stale})) d
         CROSS JOIN (SELECT {firsts} FROM {t["by_month"]}
-                    WHERE prefix = %s AND day BETWEEN %s AND %s AND month < %s AND day NOT IN ({stale})) r
+                    WHERE prefix = %s AND {measures_in(MONTH_MEASURES)} AND day BETWEEN %s AND %s
+                    AND month < %s AND day NOT IN ({stale})) r
         LEFT JOIN ({live}) l ON TRUE
     """  # noqa: S608
     params = (

@@ -18,7 +18,7 @@ from django.core.management.base import CommandError
 from django.db import connection
 from django.test import override_settings
 
-from anjian.enforcement.models import Document, EnforcementAction
+from anjian.enforcement.models import Document, EnforcementAction, Interview
 from anjian.hazards.models import Hazard, Supervision
 from anjian.inspections.models import Inspection
 from anjian.outreach.models import Activity
@@ -39,7 +39,8 @@ FAMILY = (
     "orders_rectify_units", "cases_filed", "case_units", "penalty_cases", "penalized_units", "fines_yuan",
     "suspended_units", "closed_units", "licenses_suspended", "licenses_revoked", "cases_transferred",
     "criminal_transfers", "documents_issued", "trainings", "training_attendees", "drills", "drill_participants",
-    "publicity_events", "materials_distributed",
+    "publicity_events", "materials_distributed", "interviews", "interviewed_units", "interviewed_persons",
+    "exposures", "exposed_units",
 )  # fmt: skip
 ACTIVITIES = ["training", "drill", "publicity", "contest", "film"]
 KINDS = ["order_rectify", "case_filed", "penalty", "suspend", "close", "license_suspend", "license_revoke",
@@ -233,9 +234,49 @@ class World:
         act.save()
         return "activity_" + what
 
+    def interview(self) -> Interview:
+        r = self.rng
+        return f.interview(r.choice(["interview", "notice", "exposure"]), self.day(),
+                           r.sample(self.units, r.randrange(1, 4)), persons=r.randrange(0, 6))  # fmt: skip
+
+    def change_interview(self) -> str:
+        """One random write to the interviews, the units they name, or a unit's region; its name."""
+        r = self.rng
+        rows = list(Interview.objects.order_by("id"))
+        if not rows or r.random() < 0.3:
+            self.interview()
+            return "interview_create"
+        iv = r.choice(rows)
+        what = r.choice(["date", "kind", "persons", "name", "unname", "delete", "move"])
+        if what == "date":
+            iv.date = dt.date.fromisoformat(self.day())
+        elif what == "kind":
+            iv.kind = r.choice(["interview", "notice", "exposure"])
+        elif what == "persons":
+            iv.persons = r.randrange(0, 9)
+        elif what == "name":
+            iv.units.add(r.choice(self.units))
+        elif what == "unname":
+            named = list(iv.units.all())
+            if len(named) > 1:
+                iv.units.remove(r.choice(named))
+        elif what == "delete":
+            iv.delete()
+            return "interview_delete"
+        else:
+            # A unit moves: the events naming it now count where it is now.
+            u = r.choice(self.units[-4:])
+            u.region_code = "430102001000" if u.region_code.startswith("4306") else "430626101000"
+            u.save()
+            return "unit_move"
+        iv.save()
+        return "interview_" + what
+
     def change(self, step: int) -> str:
         """One random write of a kind the triggers must see, each table in turn; its name."""
-        return (self.change_inspection, self.change_hazard, self.change_action, self.change_paper)[step % 4]()
+        tables = (self.change_inspection, self.change_hazard, self.change_action, self.change_paper,
+                  self.change_interview)  # fmt: skip
+        return tables[step % len(tables)]()
 
     def change_inspection(self) -> str:
         r = self.rng
@@ -282,12 +323,13 @@ def test_figures_equal_the_facts_through_random_writes(county: Any) -> None:
         world.hazard()
         world.action()
         world.paper()
+        world.interview()
     cube.refresh()
     assert not StaleDay.objects.exists()
     assert DayFigure.objects.filter(prefix="43").exists() and DayByMonth.objects.filter(prefix="4301").exists()
     assert _check(scopes) > 50
     kinds = set()
-    for step in range(260):
+    for step in range(300):
         kinds.add(world.change(step))
         if step % 10 == 9:
             # Some days stale (read from the facts), the rest from the day figures.
@@ -301,6 +343,8 @@ def test_figures_equal_the_facts_through_random_writes(county: Any) -> None:
     assert {"hazard_close", "hazard_reopen", "hazard_found", "hazard_deadline", "hazard_unit", "supervise"} <= kinds
     assert {"action_date", "action_unit", "action_kind", "action_fine", "action_delete"} <= kinds
     assert {"document_date", "activity_date", "activity_kind", "activity_region", "activity_delete"} <= kinds
+    assert {"interview_date", "interview_kind", "interview_persons", "interview_name", "interview_unname",
+            "interview_delete", "unit_move"} <= kinds  # fmt: skip
 
 
 @on_postgres
@@ -363,6 +407,7 @@ def test_rebuild_after_a_load_that_bypassed_the_triggers(county: Any) -> None:
         world.hazard()
         world.action()
         world.paper()
+        world.interview()
     cube.refresh()
     s = build_scope(region="43", date_from="2024-01-01", date_to="2024-12-31")
     # As if the rows had been loaded with the triggers off: no day figures and no marks.
