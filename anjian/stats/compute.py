@@ -330,24 +330,15 @@ def _interviews(s: Scope) -> Values:
 
 def compute(s: Scope) -> Values:
     """Every indicator of the catalogue for the scope: counts as int, money as Decimal, rates as float|None."""
-    from anjian.stats import cube, cube_enforcement, cube_hazards, cube_inspections, cube_interviews, cube_outreach
+    from anjian.stats import cube
 
     raw: Values = {}
-    # A city or the province: these families from the day figures (cube.py), exact like the facts.
-    from_days = cube.applies(s)
+    # A city or the province: the families kept per day are read from the day rows (cube.py), as exact
+    # as the facts.
+    readers = cube.readers() if cube.applies(s) else {}
     for table in ind.TABLES:
-        if from_days and table == ind.INSPECTIONS:
-            raw.update(cube_inspections.read(s))
-        elif from_days and table == ind.HAZARDS:
-            raw.update(cube_hazards.read(s))
-        elif from_days and table == ind.ENFORCEMENT:
-            raw.update(cube_enforcement.read(s))
-        elif from_days and table == ind.INTERVIEWS:
-            raw.update(cube_interviews.read(s))
-        elif from_days and table == ind.DOCUMENTS:
-            raw.update(cube_outreach.DOCUMENTS.read(s))
-        elif from_days and table == ind.OUTREACH:
-            raw.update(cube_outreach.OUTREACH.read(s))
+        if table in readers:
+            raw.update(readers[table](s))
         elif table == ind.INSPECTIONS:
             raw.update(_inspections(s))
         elif table == ind.INTERVIEWS:

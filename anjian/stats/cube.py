@@ -1,13 +1,13 @@
 """Day figures of wide regions (统计底表): keep them, and read the catalogue from them, exactly.
 
-For a city or the province without filters, the inspections and hazards families come from one
-row per day (``models.py``) instead of the facts (docs/performance.md, issue 5: the province's
-outings over three years read 1,000,000 inspections and 3,360,000 official rows, 3.9 s; its
-"open" and "overdue" hazards read all 3,000,000 hazards for any period).
+For a city or the province without filters, every family but accidents and campaign tasks comes
+from rows per day (``models.py``) instead of the facts (docs/performance.md, issue 5: the
+province's outings over three years read 1,000,000 inspections and 3,360,000 official rows, 3.9 s;
+its "open" and "overdue" hazards read all 3,000,000 hazards for any period).
 
 Exact at every moment, not "as of the last refresh":
 
-- Triggers (migrations ``0002``/``0003``, PostgreSQL) add a :class:`~anjian.stats.models.StaleDay`
+- Triggers (migrations ``0002`` … ``0007``, PostgreSQL) add a :class:`~anjian.stats.models.StaleDay`
   in the same transaction as every insert, update or delete of a fact: the days of every day row
   the fact counted in, before and after the change.
 - A reader takes the day rows of the period except the stale days, and computes the stale days
@@ -15,11 +15,14 @@ Exact at every moment, not "as of the last refresh":
 - :func:`refresh` (a job every minute; ``anjian stats-cube refresh``) recomputes the stale days
   and removes exactly the marks it read, so a write committed meanwhile keeps its own mark.
 
-Each family is a module of the same shape (``cube_inspections``, ``cube_hazards``): its measures,
-``read(scope)`` for ``compute`` and ``recompute(cursor, days)`` for the refresher.
+Each family is a module of the same shape (``cube_units``, ``cube_inspections``, ``cube_hazards``,
+``cube_enforcement``, ``cube_interviews``; documents and outreach, plain sums of days, are
+``cube_simple``'s :class:`Additive`): its measures, ``read(scope)`` for ``compute`` and
+``recompute(cursor, days)`` for the refresher. ``tests/stats/test_cube.py`` checks every figure
+against the facts through random writes of every kind.
 
-Only on PostgreSQL: a county on SQLite never has a region this wide, and SQLite has no per-row
-procedural triggers to keep the marks with.
+Only on PostgreSQL: a county on SQLite never has a region this wide (and is within its target from
+the facts), and SQLite has no procedural triggers to keep the marks with.
 """
 
 from __future__ import annotations
@@ -169,14 +172,26 @@ class Family:
 
 
 def families() -> dict[str, Family]:
-    from anjian.stats import cube_enforcement, cube_hazards, cube_inspections, cube_interviews, cube_outreach
+    from anjian.stats import cube_enforcement, cube_hazards, cube_inspections, cube_interviews, cube_simple, cube_units
 
     def family(m: ModuleType) -> Family:
         return Family(m.FAMILY, m.DAY_MEASURES, m.MONTH_MEASURES, m.recompute)
 
-    modules = (cube_inspections, cube_hazards, cube_enforcement, cube_interviews)
-    additive = [Family(a.family, a.measures, (), a.recompute) for a in cube_outreach.FAMILIES]
+    modules = (cube_units, cube_inspections, cube_hazards, cube_enforcement, cube_interviews)
+    additive = [Family(a.family, a.measures, (), a.recompute) for a in cube_simple.FAMILIES]
     return {f.name: f for f in [*map(family, modules), *additive]}
+
+
+def readers() -> dict[str, Callable[[Scope], dict[str, Any]]]:
+    """The catalogue's fact tables (indicators.py) read from the day rows, and their readers."""
+    from anjian.stats import cube_enforcement, cube_hazards, cube_inspections, cube_interviews, cube_simple, cube_units
+    from anjian.stats import indicators as ind
+
+    return {
+        ind.UNITS: cube_units.read, ind.INSPECTIONS: cube_inspections.read, ind.HAZARDS: cube_hazards.read,
+        ind.ENFORCEMENT: cube_enforcement.read, ind.DOCUMENTS: cube_simple.DOCUMENTS.read,
+        ind.INTERVIEWS: cube_interviews.read, ind.OUTREACH: cube_simple.OUTREACH.read,
+    }  # fmt: skip
 
 
 # --- keeping ----------------------------------------------------------------------------------------

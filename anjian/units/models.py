@@ -92,6 +92,11 @@ class Unit(models.Model):
             models.Index(fields=["name"]),
             # Serves the list order (region, pinyin) without a sort (docs/performance.md).
             models.Index(fields=["region_code", "name_pinyin", "id", "is_active"], name="unit_list_order"),
+            # The registry's day rows (anjian/stats/cube_units.py) find a day's units by these.
+            models.Index(fields=["created_at"], name="unit_created"),
+            models.Index(
+                fields=["deactivated_at"], name="unit_deactivated", condition=models.Q(deactivated_at__isnull=False)
+            ),
         ]
         verbose_name = "生产经营单位"
         verbose_name_plural = "生产经营单位"

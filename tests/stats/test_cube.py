@@ -17,6 +17,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 from django.test import override_settings
+from django.utils import timezone
 
 from anjian.enforcement.models import Document, EnforcementAction, Interview
 from anjian.hazards.models import Hazard, Supervision
@@ -40,7 +41,7 @@ FAMILY = (
     "suspended_units", "closed_units", "licenses_suspended", "licenses_revoked", "cases_transferred",
     "criminal_transfers", "documents_issued", "trainings", "training_attendees", "drills", "drill_participants",
     "publicity_events", "materials_distributed", "interviews", "interviewed_units", "interviewed_persons",
-    "exposures", "exposed_units",
+    "exposures", "exposed_units", "units", "units_key",
 )  # fmt: skip
 ACTIVITIES = ["training", "drill", "publicity", "contest", "film"]
 KINDS = ["order_rectify", "case_filed", "penalty", "suspend", "close", "license_suspend", "license_revoke",
@@ -264,18 +265,37 @@ class World:
             iv.delete()
             return "interview_delete"
         else:
-            # A unit moves: the events naming it now count where it is now.
-            u = r.choice(self.units[-4:])
-            u.region_code = "430102001000" if u.region_code.startswith("4306") else "430626101000"
-            u.save()
-            return "unit_move"
+            return self.change_unit()
         iv.save()
         return "interview_" + what
+
+    def change_unit(self) -> str:
+        """A unit moves, is closed or reopened, deregistered or registered again, made 重点监管, or is new."""
+        r = self.rng
+        u = r.choice(self.units[-4:])
+        what = r.choice(["move", "status", "deregister", "register", "key", "create"])
+        if what == "move":
+            # The events naming it now count where it is now.
+            u.region_code = "430102001000" if u.region_code.startswith("4306") else "430626101000"
+        elif what == "status":
+            u.status = "closed" if u.status != "closed" else "normal"
+        elif what == "deregister":
+            u.is_active, u.deactivated_at = False, timezone.make_aware(
+                dt.datetime.combine(dt.date.fromisoformat(self.day()), dt.time(23, 30)))  # fmt: skip
+        elif what == "register":
+            u.is_active, u.deactivated_at = True, None
+        elif what == "key":
+            u.key_supervision = not u.key_supervision
+        else:
+            Unit.objects.create(name=f"新单位{r.randrange(10**6)}", region_code=r.choice(self.units).region_code,
+                                sector=u.sector, key_supervision=r.random() < 0.5)  # fmt: skip
+        u.save()
+        return "unit_" + what
 
     def change(self, step: int) -> str:
         """One random write of a kind the triggers must see, each table in turn; its name."""
         tables = (self.change_inspection, self.change_hazard, self.change_action, self.change_paper,
-                  self.change_interview)  # fmt: skip
+                  self.change_interview, self.change_unit)  # fmt: skip
         return tables[step % len(tables)]()
 
     def change_inspection(self) -> str:
@@ -329,7 +349,7 @@ def test_figures_equal_the_facts_through_random_writes(county: Any) -> None:
     assert DayFigure.objects.filter(prefix="43").exists() and DayByMonth.objects.filter(prefix="4301").exists()
     assert _check(scopes) > 50
     kinds = set()
-    for step in range(300):
+    for step in range(330):
         kinds.add(world.change(step))
         if step % 10 == 9:
             # Some days stale (read from the facts), the rest from the day figures.
@@ -344,7 +364,8 @@ def test_figures_equal_the_facts_through_random_writes(county: Any) -> None:
     assert {"action_date", "action_unit", "action_kind", "action_fine", "action_delete"} <= kinds
     assert {"document_date", "activity_date", "activity_kind", "activity_region", "activity_delete"} <= kinds
     assert {"interview_date", "interview_kind", "interview_persons", "interview_name", "interview_unname",
-            "interview_delete", "unit_move"} <= kinds  # fmt: skip
+            "interview_delete"} <= kinds  # fmt: skip
+    assert {"unit_move", "unit_status", "unit_deregister", "unit_key", "unit_create"} <= kinds
 
 
 @on_postgres

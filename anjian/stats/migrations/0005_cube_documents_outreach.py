@@ -1,4 +1,4 @@
-"""Keep the documents' and outreach day figures exact (anjian/stats/cube_outreach.py).
+"""Keep the documents' and outreach day figures exact (anjian/stats/cube_simple.py).
 
 One generic trigger: ``stats_mark_days(family, date column, other columns read …)`` marks the row's
 day, before and after, when one of the columns the figures read changed. PostgreSQL only, like
