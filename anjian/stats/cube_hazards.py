@@ -55,6 +55,19 @@ def _keys() -> str:
     ) k (m, d)"""
 
 
+def _candidates(stale: str) -> str:
+    """The hazards dated (found, deadline + 1, closed) on one of the ``stale`` days; takes its parameters 3 times.
+
+    Driven from the stale days, one index look-up each (found_on, closed_on, deadline): with an OR of
+    IN (subquery), PostgreSQL may scan every hazard of the province instead (280 ms).
+    """
+    t = tables()
+    return f"""
+        SELECT x.id FROM ({stale}) s JOIN {t["hazard"]} x ON x.found_on = s.day
+        UNION SELECT x.id FROM ({stale}) s JOIN {t["hazard"]} x ON x.closed_on = s.day
+        UNION SELECT x.id FROM ({stale}) s JOIN {t["hazard"]} x ON x.deadline = s.day - 1"""  # noqa: S608
+
+
 def _whole_months(f: dt.date, to: dt.date) -> tuple[int, int, list[tuple[dt.date, dt.date]]]:
     """The whole months of [f, to] as month indexes (first, last; first > last when none) and the
     ranges of days left over (at most two)."""
@@ -111,15 +124,9 @@ def read(s: Scope) -> dict[str, int]:
           AND month BETWEEN %s AND %s"""  # noqa: S608
     rows_params = (s.prefix, a if a > to else to, *stale_params, s.prefix, a, *stale_params, m1, m2)
     # Stale days: the hazards dated on one of them (found, deadline + 1 or closed), counted alike.
-    # Driven from the stale days, one index look-up each (found_on, closed_on, deadline): with an
-    # OR of IN (subquery), PostgreSQL may scan every hazard of the province instead (280 ms).
-    candidates = f"""
-        SELECT x.id FROM ({stale}) s JOIN {t["hazard"]} x ON x.found_on = s.day
-        UNION SELECT x.id FROM ({stale}) s JOIN {t["hazard"]} x ON x.closed_on = s.day
-        UNION SELECT x.id FROM ({stale}) s JOIN {t["hazard"]} x ON x.deadline = s.day - 1"""  # noqa: S608
     live = f"""
         SELECT k.m AS m, k.d AS d, 1 AS v, {month_sql("h.found_on")} AS mo
-        FROM ({candidates}) c JOIN {t["hazard"]} h ON h.id = c.id CROSS JOIN LATERAL {_keys()}
+        FROM ({_candidates(stale)}) c JOIN {t["hazard"]} h ON h.id = c.id CROSS JOIN LATERAL {_keys()}
         WHERE h.region_code LIKE %s AND k.d IN ({stale})"""  # noqa: S608
     live_params = (*stale_params, *stale_params, *stale_params, like, *stale_params)
     # Rectified among the hazards found on days of months the period only partly covers.

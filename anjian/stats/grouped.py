@@ -207,7 +207,7 @@ def _interviews_by(s: Scope, group: str) -> dict[str, Values]:
     return _rows(sql, (params + nparams) * 2, columns, group)
 
 
-def _finish(raw: Values) -> Values:
+def finish(raw: Values) -> Values:
     """Raw columns (missing ones are 0) → the typed indicator dict, rates from this row's own figures."""
     out: Values = {}
     for i in ind.CATALOGUE:
@@ -289,10 +289,10 @@ def compute_by(s: Scope, group: str = TOWNSHIP, *, totals: bool = True) -> Group
         for key, values in found.items():
             raw.setdefault(key, {}).update(values)
     names = _groups(s, group)
-    rows = [Row(key, name, _finish(raw.get(key, {}))) for key, name in names.items()]
+    rows = [Row(key, name, finish(raw.get(key, {}))) for key, name in names.items()]
     # Facts that fall outside the listed rows (county-level records, units without a department).
     outside = set() if group == MONTH else set(raw) - set(names)
-    extra = {key: _finish(raw[key]) for key in sorted(outside)}
+    extra = {key: finish(raw[key]) for key in sorted(outside)}
     extra = {key: values for key, values in extra.items() if any(values.values())}
     others = _names(list(extra), group)
     rows += [Row(key, others[key], values) for key, values in extra.items()]

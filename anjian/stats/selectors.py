@@ -16,12 +16,16 @@ from decimal import Decimal
 from functools import cached_property
 from typing import Any
 
+from anjian.stats import cube, cube_charts
 from anjian.stats import indicators as ind
 from anjian.stats.compute import Values, with_yoy
-from anjian.stats.grouped import INDUSTRY, MONTH, NO_TOWNSHIP, TOWNSHIP, Grouped, compute_by
+from anjian.stats.grouped import INDUSTRY, MONTH, NO_TOWNSHIP, TOWNSHIP, Grouped, Row, compute_by, finish, months
 from anjian.stats.links import Links
 from anjian.stats.render import DASH, change, value_text
 from anjian.stats.scope import Scope
+
+PROVINCE_DIGITS = 2
+CITY = "city"  # the province's region chart: by city
 
 # The headline cards, in order: the figures a leader asks for first.
 CARDS: tuple[str, ...] = (
@@ -82,11 +86,31 @@ class Dashboard:
         return self.current[0]
 
     @cached_property
+    def from_days(self) -> bool:
+        """A city or the province: the charts' figures come from the day rows (cube.py), as exact."""
+        return cube.applies(self.scope)
+
+    @cached_property
     def by_month(self) -> Grouped:
+        if self.from_days:
+            trend = cube_charts.trend(self.scope)
+            rows = [Row(k, name, finish(trend.get(k, {}))) for k, name in months(self.scope.date_from,
+                                                                                  self.scope.date_to)]
+            return Grouped(self.scope, MONTH, rows, {})
         return compute_by(self.scope, MONTH, totals=False)
 
     @cached_property
     def by_township(self) -> Grouped:
+        """The townships of a county; of a province, its cities (2,000 townships are not a chart)."""
+        if self.from_days and len(self.scope.prefix) == PROVINCE_DIGITS:
+            from anjian.regions.models import Division, Level
+
+            figures = cube_charts.by_city(self.scope)
+            cities = Division.objects.filter(code__startswith=self.scope.prefix, level=Level.CITY).order_by("code")
+            names = {c.code[:4]: c.name for c in cities}
+            keys = list(names) + sorted(set(figures) - set(names))
+            rows = [Row(k, names.get(k, k), finish(figures.get(k, {}))) for k in keys]
+            return Grouped(self.scope, CITY, rows, {})
         return compute_by(self.scope, TOWNSHIP, totals=False)
 
     @cached_property
@@ -140,7 +164,8 @@ def _trend(d: Dashboard) -> Chart:
 def _townships(d: Dashboard) -> Chart:
     rows = [r for r in d.by_township.rows if r.name != NO_TOWNSHIP]
     g = d.by_township
-    return Chart("townships", "各乡镇（街道）隐患情况", "乡镇（街道）", [r.name for r in rows], [
+    what = "市（州）" if g.group == CITY else "乡镇（街道）"
+    return Chart("townships", f"各{what}隐患情况", what, [r.name for r in rows], [
         _series(d, g, code, "region", rows=rows) for code in ("hazards_found", "hazards_rectified", "hazards_overdue")
     ])
 
