@@ -35,6 +35,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connections, transaction
+from django.db.models import Q
 
 from anjian.core.dbrouter import read_alias
 from anjian.stats.scope import Scope
@@ -42,6 +43,9 @@ from anjian.stats.scope import Scope
 # Region prefixes kept per day: the province (2 digits) and its cities (4). A county (6) is
 # computed from the facts within the target already (docs/performance.md, issue 5).
 LEVELS = (2, 4)
+# The dashboard's sector chart (hazards found and rectified, inspections, by the unit's sector) is
+# kept for the province only: by city it would be 14 times the rows.
+SECTOR_LEVEL = 2
 
 _LOCK = 0x616E6A69  # pg_advisory_xact_lock key of refresh() and rebuild(): one refresher at a time
 
@@ -169,13 +173,15 @@ class Family:
     day_measures: tuple[str, ...]
     month_measures: tuple[str, ...]
     recompute: Callable[[Any, list[dt.date] | None], None]
+    # Measures named by a prefix and a key (by sector: "h_found@12"), in either table.
+    measure_prefixes: tuple[str, ...] = ()
 
 
 def families() -> dict[str, Family]:
     from anjian.stats import cube_enforcement, cube_hazards, cube_inspections, cube_interviews, cube_simple, cube_units
 
     def family(m: ModuleType) -> Family:
-        return Family(m.FAMILY, m.DAY_MEASURES, m.MONTH_MEASURES, m.recompute)
+        return Family(m.FAMILY, m.DAY_MEASURES, m.MONTH_MEASURES, m.recompute, getattr(m, "BY_SECTOR", ()))
 
     modules = (cube_units, cube_inspections, cube_hazards, cube_enforcement, cube_interviews)
     additive = [Family(a.family, a.measures, (), a.recompute) for a in cube_simple.FAMILIES]
@@ -247,5 +253,8 @@ def _delete(fam: Family, days: list[dt.date] | None) -> None:
     from anjian.stats.models import DayByMonth, DayFigure
 
     on_days = {} if days is None else {"day__in": days}
-    DayFigure.objects.using("default").filter(measure__in=fam.day_measures, **on_days).delete()
-    DayByMonth.objects.using("default").filter(measure__in=fam.month_measures, **on_days).delete()
+    by_key = Q()
+    for p in fam.measure_prefixes:
+        by_key |= Q(measure__startswith=p)
+    DayFigure.objects.using("default").filter(Q(measure__in=fam.day_measures) | by_key, **on_days).delete()
+    DayByMonth.objects.using("default").filter(Q(measure__in=fam.month_measures) | by_key, **on_days).delete()

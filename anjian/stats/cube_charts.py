@@ -143,3 +143,63 @@ def by_city(s: Scope) -> Rows:
         }
         for key, v in raw.items()
     }
+
+
+def by_sector(s: Scope) -> Rows:
+    """{sector id ('0': none): {hazards_found, hazards_rectified, inspections}} for a province.
+
+    By the unit's sector now, as ``compute_by(scope, "industry")`` groups the facts.
+    """
+    t = tables()
+    f, to, a = s.date_from, s.date_to, s.as_of
+    like = s.prefix + "%"
+    stale_h, stale_h_params = stale_sql(hz.FAMILY, None, max(to, a))
+    stale_i, stale_i_params = stale_sql(cube_inspections.FAMILY, f, to)
+    m1, m2, rest = hz._whole_months(f, to)
+    found, rect, insp = hz.FOUND_BY_SECTOR, hz.RECT_BY_SECTOR, cube_inspections.INSPECTIONS_BY_SECTOR
+    sector = "COALESCE(u.sector_id, 0)::text"
+    units = f"LEFT JOIN {t['unit']} u ON u.id = h.unit_id"
+    closed = f"{hz._CLOSED} AND h.closed_on <= %s"
+    parts = [
+        # Clean days: found and inspections by day, rectified by closing day and month found.
+        (f"""SELECT SPLIT_PART(measure, '@', 1), SPLIT_PART(measure, '@', 2), SUM(value) FROM {t["day"]}
+             WHERE prefix = %s AND day BETWEEN %s AND %s
+               AND ((LEFT(measure, {len(found)}) = '{found}' AND day NOT IN ({stale_h}))
+                    OR (LEFT(measure, {len(insp)}) = '{insp}' AND day NOT IN ({stale_i})))
+             GROUP BY 1, 2""",  # noqa: S608
+         (s.prefix, f, to, *stale_h_params, *stale_i_params)),
+        (f"""SELECT 'h_rect', SPLIT_PART(measure, '@', 2), SUM(n) FROM {t["by_month"]}
+             WHERE prefix = %s AND LEFT(measure, {len(rect)}) = '{rect}' AND day <= %s AND day NOT IN ({stale_h})
+               AND month BETWEEN %s AND %s
+             GROUP BY 2""",  # noqa: S608
+         (s.prefix, a, *stale_h_params, m1, m2)),
+        # Stale days from the facts.
+        (f"""SELECT 'h_found', {sector}, COUNT(*) FROM {t["hazard"]} h {units}
+             WHERE h.region_code LIKE %s AND h.found_on BETWEEN %s AND %s AND h.found_on IN ({stale_h})
+             GROUP BY 2""",  # noqa: S608
+         (like, f, to, *stale_h_params)),
+        (f"""SELECT 'h_rect', {sector}, COUNT(*) FROM {t["hazard"]} h {units}
+             WHERE h.region_code LIKE %s AND {closed} AND h.closed_on IN ({stale_h})
+               AND {month_sql("h.found_on")} BETWEEN %s AND %s
+             GROUP BY 2""",  # noqa: S608
+         (like, a, *stale_h_params, m1, m2)),
+        (f"""SELECT 'inspections', COALESCE(u.sector_id, 0)::text, COUNT(*)
+             FROM {t["insp"]} i LEFT JOIN {t["unit"]} u ON u.id = i.unit_id
+             WHERE i.region_code LIKE %s AND i.date IN ({stale_i})
+             GROUP BY 2""",  # noqa: S608
+         (like, *stale_i_params)),
+    ]
+    if rest:
+        found_on = " OR ".join("h.found_on BETWEEN %s AND %s" for _ in rest)
+        parts.append((
+            f"""SELECT 'h_rect', {sector}, COUNT(*) FROM {t["hazard"]} h {units}
+                WHERE h.region_code LIKE %s AND ({found_on}) AND {closed}
+                GROUP BY 2""",  # noqa: S608
+            (like, *[d for r in rest for d in r], a),
+        ))
+    sql = " UNION ALL ".join(f"({p})" for p, _ in parts)
+    names = {"h_found": "hazards_found", "h_rect": "hazards_rectified", "inspections": "inspections"}
+    rows: Rows = {}
+    for code, key, value in _fetch(sql, tuple(x for _, p in parts for x in p)):
+        _add(rows, key, names[code], value)
+    return rows

@@ -23,7 +23,16 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from anjian.stats.cube import LEVELS, fetch_row, measures_in, month_index, month_sql, stale_sql, tables
+from anjian.stats.cube import (
+    LEVELS,
+    SECTOR_LEVEL,
+    fetch_row,
+    measures_in,
+    month_index,
+    month_sql,
+    stale_sql,
+    tables,
+)  # fmt: skip
 from anjian.stats.scope import Scope
 
 FAMILY = "hazards"
@@ -32,6 +41,10 @@ OPEN_OUT, OVERDUE_IN, OVERDUE_OUT = "h_open_out", "h_overdue_in", "h_overdue_out
 DAY_MEASURES = (FOUND, FOUND_GENERAL, FOUND_MAJOR, OPEN_OUT, OVERDUE_IN, OVERDUE_OUT)
 RECT, RECT_GENERAL, RECT_MAJOR = "h_rect", "h_rect_general", "h_rect_major"
 MONTH_MEASURES = (RECT, RECT_GENERAL, RECT_MAJOR)
+# By the unit's sector (the province only, cube.SECTOR_LEVEL): found, and rectified by closing day
+# and month found; "h_found@12" …, sector 0 for a unit without one.
+FOUND_BY_SECTOR, RECT_BY_SECTOR = "h_found@", "h_rect@"
+BY_SECTOR = (FOUND_BY_SECTOR, RECT_BY_SECTOR)
 
 _CLOSED = "h.status = 'closed' AND h.closed_on IS NOT NULL"
 
@@ -189,14 +202,26 @@ def recompute(cursor: Any, days: list[dt.date] | None) -> None:
     month_measures = ", ".join(f"'{m}'" for m in MONTH_MEASURES)
     for level in LEVELS:
         prefix = f"SUBSTR(h.region_code, 1, {int(level)})"
+        by_sector = level == SECTOR_LEVEL
+        # The unit's sector now, as compute_by(…, "industry") groups it.
+        sector, join = ("0", "")
+        if by_sector:
+            sector, join = "COALESCE(u.sector_id, 0)", f"LEFT JOIN {t['unit']} u ON u.id = h.unit_id"
         rows = f"""
-            SELECT k.m AS m, {prefix} AS p, k.d AS d, {month_sql("h.found_on")} AS mo
-            FROM {t["hazard"]} h CROSS JOIN LATERAL {_keys()}
+            SELECT k.m AS m, {prefix} AS p, k.d AS d, {month_sql("h.found_on")} AS mo, {sector} AS sec
+            FROM {t["hazard"]} h {join} CROSS JOIN LATERAL {_keys()}
             WHERE {candidates} AND k.d IS NOT NULL AND k.m IS NOT NULL AND {on_days}"""  # noqa: S608
+        sectors = f"""
+            , b AS (INSERT INTO {t["day"]} (measure, prefix, day, value)
+                    SELECT '{FOUND_BY_SECTOR}' || sec, p, d, COUNT(*) FROM r WHERE m = '{FOUND}' GROUP BY sec, p, d)
+            , c AS (INSERT INTO {t["by_month"]} (measure, prefix, day, month, n)
+                    SELECT '{RECT_BY_SECTOR}' || sec, p, d, mo, COUNT(*) FROM r WHERE m = '{RECT}'
+                    GROUP BY sec, p, d, mo)""" if by_sector else ""  # noqa: S608
         cursor.execute(
             f"""WITH r AS ({rows})
                 , a AS (INSERT INTO {t["day"]} (measure, prefix, day, value)
                         SELECT m, p, d, COUNT(*) FROM r WHERE m IN ({day_measures}) GROUP BY m, p, d)
+                {sectors}
                 INSERT INTO {t["by_month"]} (measure, prefix, day, month, n)
                 SELECT m, p, d, mo, COUNT(*) FROM r WHERE m IN ({month_measures}) GROUP BY m, p, d, mo""",  # noqa: S608
             params,

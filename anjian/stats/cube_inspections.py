@@ -22,12 +22,24 @@ from typing import Any
 from django.db.models import Q
 from django.db.models.functions import Substr
 
-from anjian.stats.cube import LEVELS, fetch_row, measures_in, month_index, month_sql, stale_sql, tables
+from anjian.stats.cube import (
+    LEVELS,
+    SECTOR_LEVEL,
+    fetch_row,
+    measures_in,
+    month_index,
+    month_sql,
+    stale_sql,
+    tables,
+)  # fmt: skip
 from anjian.stats.scope import Scope
 
 FAMILY = "inspections"
 # The figures that add up over days, in outings_sql's column order.
 DAY_MEASURES = ("outings", "inspections", "inspector_visits", "expert_visits")
+# 检查单位次数 by the unit's sector (the province only, cube.SECTOR_LEVEL): "inspections@12" ….
+INSPECTIONS_BY_SECTOR = "inspections@"
+BY_SECTOR = (INSPECTIONS_BY_SECTOR,)
 UNITS_INSPECTED = "units_inspected"
 GROUPS = "inspection_groups"
 MONTH_MEASURES = (UNITS_INSPECTED, GROUPS)
@@ -126,6 +138,16 @@ def recompute(cursor: Any, days: list[dt.date] | None) -> None:
                 WHERE v.value <> 0""",  # noqa: S608
             params,
         )
+        if level == SECTOR_LEVEL:
+            cursor.execute(
+                f"""INSERT INTO {t["day"]} (measure, prefix, day, value)
+                    SELECT '{INSPECTIONS_BY_SECTOR}' || COALESCE(u.sector_id, 0), SUBSTR(i.region_code, 1, {level}),
+                           i.date, COUNT(*)
+                    FROM {t["insp"]} i LEFT JOIN {t["unit"]} u ON u.id = i.unit_id
+                    WHERE {"TRUE" if days is None else "i.date = ANY(%s)"}
+                    GROUP BY 1, 2, 3""",  # noqa: S608
+                () if days is None else (days,),
+            )
         for measure, sql, sql_params in _first_seen(t, level, days):
             cursor.execute(
                 f"""INSERT INTO {t["by_month"]} (measure, prefix, day, month, n)

@@ -19,7 +19,18 @@ from typing import Any
 from anjian.stats import cube, cube_charts
 from anjian.stats import indicators as ind
 from anjian.stats.compute import Values, with_yoy
-from anjian.stats.grouped import INDUSTRY, MONTH, NO_TOWNSHIP, TOWNSHIP, Grouped, Row, compute_by, finish, months
+from anjian.stats.grouped import (
+    INDUSTRY,
+    MONTH,
+    NO_INDUSTRY,
+    NO_TOWNSHIP,
+    TOWNSHIP,
+    Grouped,
+    Row,
+    compute_by,
+    finish,
+    months,
+)  # fmt: skip
 from anjian.stats.links import Links
 from anjian.stats.render import DASH, change, value_text
 from anjian.stats.scope import Scope
@@ -115,6 +126,14 @@ class Dashboard:
 
     @cached_property
     def by_industry(self) -> Grouped:
+        if self.from_days and len(self.scope.prefix) == PROVINCE_DIGITS:
+            from anjian.units.models import Sector
+
+            figures = cube_charts.by_sector(self.scope)
+            ids = [int(k) for k in figures if k != "0"]
+            names = {str(pk): name for pk, name in Sector.objects.filter(pk__in=ids).values_list("pk", "name")}
+            rows = [Row(k, NO_INDUSTRY if k == "0" else names.get(k, k), finish(v)) for k, v in sorted(figures.items())]
+            return Grouped(self.scope, INDUSTRY, rows, {})
         return compute_by(self.scope, INDUSTRY, totals=False)
 
     def cards(self) -> list[Card]:
