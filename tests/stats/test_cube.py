@@ -556,7 +556,9 @@ def test_the_province_dashboard_charts_equal_the_facts(county: Any) -> None:
             # sector chart must follow (the triggers mark their days).
             busy = Unit.objects.filter(hazards__isnull=False, inspections__isnull=False).first()
             assert busy is not None
-            busy.sector = Sector.objects.exclude(pk=busy.sector_id).order_by("id").first()
+            other = Sector.objects.exclude(pk=busy.sector_id).order_by("id").first()
+            assert other is not None
+            busy.sector = other
             busy.save()
             h = Hazard.objects.exclude(unit=busy).first()
             assert h is not None
