@@ -1,6 +1,6 @@
 """Day figures of wide regions (统计底表): keep them, and read the catalogue from them, exactly.
 
-For a city or the province without filters, every family but accidents and campaign tasks comes
+For a county, a city or the province without filters, every family but accidents and campaign tasks comes
 from rows per day (``models.py``) instead of the facts (docs/performance.md, issue 5: the
 province's outings over three years read 1,000,000 inspections and 3,360,000 official rows, 3.9 s;
 its "open" and "overdue" hazards read all 3,000,000 hazards for any period).
@@ -21,8 +21,8 @@ Each family is a module of the same shape (``cube_units``, ``cube_inspections``,
 ``recompute(cursor, days)`` for the refresher. ``tests/stats/test_cube.py`` checks every figure
 against the facts through random writes of every kind.
 
-Only on PostgreSQL: a county on SQLite never has a region this wide (and is within its target from
-the facts), and SQLite has no procedural triggers to keep the marks with.
+Only on PostgreSQL: SQLite (one county, ``make run``) has no procedural triggers to keep the marks
+with, and computes from the facts.
 """
 
 from __future__ import annotations
@@ -40,9 +40,9 @@ from django.db.models import Q
 from anjian.core.dbrouter import read_alias
 from anjian.stats.scope import Scope
 
-# Region prefixes kept per day: the province (2 digits) and its cities (4). A county (6) is
-# computed from the facts within the target already (docs/performance.md, issue 5).
-LEVELS = (2, 4)
+# Region prefixes kept per day: the province (2 digits), its cities (4) and counties (6). Townships
+# and villages are small enough for the facts (docs/performance.md, issue 5).
+LEVELS = (2, 4, 6)
 # The dashboard's sector chart (hazards found and rectified, inspections, by the unit's sector) is
 # kept for the province only: by city it would be 14 times the rows.
 SECTOR_LEVEL = 2
@@ -55,7 +55,7 @@ def enabled(alias: str | None = None) -> bool:
 
 
 def applies(s: Scope) -> bool:
-    """Whether the scope can be read from the day rows: a city or the province, no filter."""
+    """Whether the scope can be read from the day rows: a county, a city or the province, no filter."""
     unfiltered = (
         s.campaign_ids is None and s.sector_id is None and s.department_id is None
         and not s.inspection_kind and s.unit is None

@@ -23,7 +23,7 @@ from django.db import models
 
 class DayFigure(models.Model):
     measure = models.CharField(max_length=32)
-    prefix = models.CharField(max_length=4)
+    prefix = models.CharField(max_length=12)
     day = models.DateField()
     value = models.BigIntegerField()
 
@@ -36,7 +36,7 @@ class DayFigure(models.Model):
 
 class DayByMonth(models.Model):
     measure = models.CharField(max_length=32)
-    prefix = models.CharField(max_length=4)
+    prefix = models.CharField(max_length=12)
     day = models.DateField()
     # The month of the previous fact of the same unit (or group) in the same region, as
     # year * 12 + month - 1; -1 when there is none.

@@ -61,7 +61,8 @@ def _scopes(rng: random.Random) -> list[Any]:
         a = START + dt.timedelta(days=rng.randrange(0, 300))
         periods.append((a, a + dt.timedelta(days=rng.randrange(0, 120)), None))
     return [
-        build_scope(region=r, date_from=a, date_to=b, as_of=c) for r in ("43", "4306", "4301") for a, b, c in periods
+        build_scope(region=r, date_from=a, date_to=b, as_of=c)
+        for r in ("43", "4306", "4301", "430626", "430621", "430102") for a, b, c in periods
     ]
 
 
@@ -283,7 +284,9 @@ class World:
         what = self.turn(["move", "status", "deregister", "register", "key", "create", "sector"])
         if what == "move":
             # The events naming it now count where it is now.
-            u.region_code = "430102001000" if u.region_code.startswith("4306") else "430626101000"
+            # Round three regions: another county of the same city (岳阳县), then another city.
+            regions = ["430626101000", "430621100000", "430102001000"]
+            u.region_code = regions[(regions.index(u.region_code) + 1) % 3 if u.region_code in regions else 0]
         elif what == "status":
             u.status = "closed" if u.status != "closed" else "normal"
         elif what == "deregister":
@@ -360,11 +363,11 @@ def test_figures_equal_the_facts_through_random_writes(county: Any) -> None:
     kinds = set()
     for step in range(330):
         kinds.add(world.change(step))
-        if step % 10 == 9:
+        if step % 15 == 14:
             # Some days stale (read from the facts), the rest from the day figures.
             assert StaleDay.objects.exists() or kinds == {"text"}
             _check(scopes)
-        if step % 20 == 19:
+        if step % 30 == 29:
             cube.refresh()
             assert not StaleDay.objects.exists()
             _check(scopes)
@@ -458,17 +461,19 @@ def _command(*args: str) -> str:
 
 
 @pytest.mark.django_db
-def test_only_a_city_or_the_province_without_filters_reads_the_day_figures(county: Any) -> None:
-    province = build_scope(region="43", date_from="2024-01-01", date_to="2024-12-31")
-    assert cube.applies(province) is (connection.vendor == "postgresql")
+def test_only_a_county_city_or_province_without_filters_reads_the_day_figures(county: Any) -> None:
+    on_postgres = connection.vendor == "postgresql"
+    for region in ("43", "4306", "430626"):
+        assert cube.applies(build_scope(region=region, date_from="2024-01-01", date_to="2024-12-31")) is on_postgres
     for s in (
-        build_scope(region="430626", date_from="2024-01-01", date_to="2024-12-31"),
+        build_scope(region="430626101", date_from="2024-01-01", date_to="2024-12-31"),  # a township
         build_scope(region="43", date_from="2024-01-01", date_to="2024-12-31", sector="construction"),
         build_scope(region="4306", date_from="2024-01-01", date_to="2024-12-31", inspection_kind="routine"),
+        build_scope(region="430626", date_from="2024-01-01", date_to="2024-12-31", unit=county.units["chem_a"].pk),
     ):
         assert not cube.applies(s)
     with override_settings(ANJIAN_STATS_CUBE=False):
-        assert not cube.applies(province)
+        assert not cube.applies(build_scope(region="43", date_from="2024-01-01", date_to="2024-12-31"))
 
 
 @pytest.mark.django_db
@@ -565,3 +570,29 @@ def test_the_province_dashboard_charts_equal_the_facts(county: Any) -> None:
             h.unit = busy
             h.save()
             cube.refresh()
+
+
+@on_postgres
+@pytest.mark.django_db
+def test_a_unit_inspected_in_two_counties_marks_the_next_inspection_in_each(county: Any) -> None:
+    """The previous inspection is taken within each kept region: in the county it may be another than in the city."""
+    unit = county.units["chem_a"]  # 平江县 430626, 岳阳市 4306
+    first = f.inspection(unit, "2024-03-10")
+    unit.region_code = "430621100000"  # moves to 岳阳县, the same city
+    unit.save()
+    f.inspection(unit, "2024-05-10")
+    unit.region_code = "430626101000"  # and back
+    unit.save()
+    last = f.inspection(unit, "2024-08-10")
+    cube.refresh()
+    backdated = Inspection.objects.create(
+        number="JC-backdated", unit=unit, region_code=first.region_code, sector=unit.sector, kind="routine",
+        date=dt.date(2024, 4, 5),
+    )
+    # Its own day; the next one in the province and the city (May, in 岳阳县); in 平江县, August.
+    assert set(StaleDay.objects.filter(family="inspections").values_list("day", flat=True)) == {
+        backdated.date, dt.date(2024, 5, 10), last.date,
+    }
+    cube.refresh()
+    s = build_scope(region="430626", date_from="2024-04-10", date_to="2024-08-31")
+    assert _family(s, from_cube=True)["units_inspected"] == 1 == _family(s, from_cube=False)["units_inspected"]
