@@ -40,7 +40,7 @@ def trend(s: Scope) -> Rows:
     like = s.prefix + "%"
     stale_h, stale_h_params = stale_sql(hz.FAMILY, None, max(to, a))
     stale_i, stale_i_params = stale_sql(cube_inspections.FAMILY, f, to)
-    m1, m2, rest = hz._whole_months(f, to)
+    m1, m2, rest = hz.whole_months(f, to)
     ym = "TO_CHAR({}, 'YYYY-MM')"
     # The found month of the rectified rows is DayByMonth.month; as 'YYYY-MM' text.
     month_text = "TO_CHAR(MAKE_DATE({m} / 12, MOD({m}, 12) + 1, 1), 'YYYY-MM')"
@@ -65,7 +65,7 @@ def trend(s: Scope) -> Rows:
              GROUP BY 2""",  # noqa: S608
          (like, f, to, *stale_h_params)),
         (f"""SELECT 'hazards_rectified', {ym.format("h.found_on")}, COUNT(*) FROM {t["hazard"]} h
-             WHERE h.region_code LIKE %s AND {hz._CLOSED} AND h.closed_on <= %s AND h.closed_on IN ({stale_h})
+             WHERE h.region_code LIKE %s AND {hz.CLOSED} AND h.closed_on <= %s AND h.closed_on IN ({stale_h})
                AND {month_sql("h.found_on")} BETWEEN %s AND %s
              GROUP BY 2""",  # noqa: S608
          (like, a, *stale_h_params, m1, m2)),
@@ -79,7 +79,7 @@ def trend(s: Scope) -> Rows:
         found_on = " OR ".join("h.found_on BETWEEN %s AND %s" for _ in rest)
         parts.append((
             f"""SELECT 'hazards_rectified', {ym.format("h.found_on")}, COUNT(*) FROM {t["hazard"]} h
-                WHERE h.region_code LIKE %s AND ({found_on}) AND {hz._CLOSED} AND h.closed_on <= %s
+                WHERE h.region_code LIKE %s AND ({found_on}) AND {hz.CLOSED} AND h.closed_on <= %s
                 GROUP BY 2""",  # noqa: S608
             (like, *[d for r in rest for d in r], a),
         ))
@@ -96,7 +96,7 @@ def by_city(s: Scope) -> Rows:
     f, to, a = s.date_from, s.date_to, s.as_of
     like = s.prefix + "%"
     stale, stale_params = stale_sql(hz.FAMILY, None, max(to, a))
-    m1, m2, rest = hz._whole_months(f, to)
+    m1, m2, rest = hz.whole_months(f, to)
     city = "SUBSTR(h.region_code, 1, 4)"
     # Every possible 4-digit prefix under the province's, probed by the (prefix, measure, day) key: a
     # range of prefixes would make PostgreSQL scan the whole table.
@@ -115,7 +115,7 @@ def by_city(s: Scope) -> Rows:
          (*cities, a, *stale_params, m1, m2)),
         # Stale days: the hazards dated on one of them, counted as the day rows count them.
         (f"""SELECT {city}, k.m, COUNT(*)
-             FROM ({hz._candidates(stale)}) c JOIN {t["hazard"]} h ON h.id = c.id CROSS JOIN LATERAL {hz._keys()}
+             FROM ({hz.stale_hazards(stale)}) c JOIN {t["hazard"]} h ON h.id = c.id CROSS JOIN LATERAL {hz.day_keys()}
              WHERE h.region_code LIKE %s AND k.d IN ({stale})
                AND ((k.m = '{hz.FOUND}' AND k.d BETWEEN %s AND %s)
                     OR (k.m IN ('{hz.OVERDUE_IN}', '{hz.OVERDUE_OUT}') AND k.d <= %s)
@@ -127,7 +127,7 @@ def by_city(s: Scope) -> Rows:
         found_on = " OR ".join("h.found_on BETWEEN %s AND %s" for _ in rest)
         parts.append((
             f"""SELECT {city}, '{hz.RECT}', COUNT(*) FROM {t["hazard"]} h
-                WHERE h.region_code LIKE %s AND ({found_on}) AND {hz._CLOSED} AND h.closed_on <= %s
+                WHERE h.region_code LIKE %s AND ({found_on}) AND {hz.CLOSED} AND h.closed_on <= %s
                 GROUP BY 1""",  # noqa: S608
             (like, *[d for r in rest for d in r], a),
         ))
@@ -155,11 +155,11 @@ def by_sector(s: Scope) -> Rows:
     like = s.prefix + "%"
     stale_h, stale_h_params = stale_sql(hz.FAMILY, None, max(to, a))
     stale_i, stale_i_params = stale_sql(cube_inspections.FAMILY, f, to)
-    m1, m2, rest = hz._whole_months(f, to)
+    m1, m2, rest = hz.whole_months(f, to)
     found, rect, insp = hz.FOUND_BY_SECTOR, hz.RECT_BY_SECTOR, cube_inspections.INSPECTIONS_BY_SECTOR
     sector = "COALESCE(u.sector_id, 0)::text"
     units = f"LEFT JOIN {t['unit']} u ON u.id = h.unit_id"
-    closed = f"{hz._CLOSED} AND h.closed_on <= %s"
+    closed = f"{hz.CLOSED} AND h.closed_on <= %s"
     parts = [
         # Clean days: found and inspections by day, rectified by closing day and month found.
         (f"""SELECT SPLIT_PART(measure, '@', 1), SPLIT_PART(measure, '@', 2), SUM(value) FROM {t["day"]}

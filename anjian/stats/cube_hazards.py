@@ -46,29 +46,29 @@ MONTH_MEASURES = (RECT, RECT_GENERAL, RECT_MAJOR)
 FOUND_BY_SECTOR, RECT_BY_SECTOR = "h_found@", "h_rect@"
 BY_SECTOR = (FOUND_BY_SECTOR, RECT_BY_SECTOR)
 
-_CLOSED = "h.status = 'closed' AND h.closed_on IS NOT NULL"
+CLOSED = "h.status = 'closed' AND h.closed_on IS NOT NULL"
 
 
-def _keys() -> str:
+def day_keys() -> str:
     """(measure m, day d) of every day row a hazard ``h`` counts in; d is NULL where it counts in none.
 
     The "out" days are NULL for a hazard not closed: GREATEST would skip a NULL closing day.
     """
-    closed_on = f"CASE WHEN {_CLOSED} THEN h.closed_on END"
+    closed_on = f"CASE WHEN {CLOSED} THEN h.closed_on END"
     found = f"CASE h.level WHEN 'general' THEN '{FOUND_GENERAL}' WHEN 'major' THEN '{FOUND_MAJOR}' END"
     rect = f"CASE h.level WHEN 'general' THEN '{RECT_GENERAL}' WHEN 'major' THEN '{RECT_MAJOR}' END"
     return f"""(VALUES
         ('{FOUND}', h.found_on),
         ({found}, h.found_on),
-        ('{OPEN_OUT}', CASE WHEN {_CLOSED} THEN GREATEST(h.found_on, h.closed_on) END),
+        ('{OPEN_OUT}', CASE WHEN {CLOSED} THEN GREATEST(h.found_on, h.closed_on) END),
         ('{OVERDUE_IN}', GREATEST(h.found_on, h.deadline + 1)),
-        ('{OVERDUE_OUT}', CASE WHEN {_CLOSED} THEN GREATEST(h.found_on, h.deadline + 1, h.closed_on) END),
+        ('{OVERDUE_OUT}', CASE WHEN {CLOSED} THEN GREATEST(h.found_on, h.deadline + 1, h.closed_on) END),
         ('{RECT}', {closed_on}),
         ({rect}, {closed_on})
     ) k (m, d)"""
 
 
-def _candidates(stale: str) -> str:
+def stale_hazards(stale: str) -> str:
     """The hazards dated (found, deadline + 1, closed) on one of the ``stale`` days; takes its parameters 3 times.
 
     Driven from the stale days, one index look-up each (found_on, closed_on, deadline): with an OR of
@@ -81,7 +81,7 @@ def _candidates(stale: str) -> str:
         UNION SELECT x.id FROM ({stale}) s JOIN {t["hazard"]} x ON x.deadline = s.day - 1"""  # noqa: S608
 
 
-def _whole_months(f: dt.date, to: dt.date) -> tuple[int, int, list[tuple[dt.date, dt.date]]]:
+def whole_months(f: dt.date, to: dt.date) -> tuple[int, int, list[tuple[dt.date, dt.date]]]:
     """The whole months of [f, to] as month indexes (first, last; first > last when none) and the
     ranges of days left over (at most two)."""
     first = month_index(f) + (0 if f.day == 1 else 1)
@@ -110,7 +110,7 @@ def read(s: Scope) -> dict[str, int]:
     f, to, a = s.date_from, s.date_to, s.as_of
     like = s.prefix + "%"
     stale, stale_params = stale_sql(FAMILY, None, max(to, a))
-    m1, m2, rest = _whole_months(f, to)
+    m1, m2, rest = whole_months(f, to)
 
     # The same sums over the day rows of the clean days and over the stale days' facts.
     def sums(value: str, month: str) -> str:
@@ -139,7 +139,7 @@ def read(s: Scope) -> dict[str, int]:
     # Stale days: the hazards dated on one of them (found, deadline + 1 or closed), counted alike.
     live = f"""
         SELECT k.m AS m, k.d AS d, 1 AS v, {month_sql("h.found_on")} AS mo
-        FROM ({_candidates(stale)}) c JOIN {t["hazard"]} h ON h.id = c.id CROSS JOIN LATERAL {_keys()}
+        FROM ({stale_hazards(stale)}) c JOIN {t["hazard"]} h ON h.id = c.id CROSS JOIN LATERAL {day_keys()}
         WHERE h.region_code LIKE %s AND k.d IN ({stale})"""  # noqa: S608
     live_params = (*stale_params, *stale_params, *stale_params, like, *stale_params)
     # Rectified among the hazards found on days of months the period only partly covers.
@@ -148,7 +148,7 @@ def read(s: Scope) -> dict[str, int]:
         partial = f"""
             SELECT COUNT(*), COUNT(*) FILTER (WHERE h.level = 'general'), COUNT(*) FILTER (WHERE h.level = 'major')
             FROM {t["hazard"]} h
-            WHERE h.region_code LIKE %s AND ({found_on}) AND {_CLOSED} AND h.closed_on <= %s"""  # noqa: S608
+            WHERE h.region_code LIKE %s AND ({found_on}) AND {CLOSED} AND h.closed_on <= %s"""  # noqa: S608
         partial_params: tuple[Any, ...] = (like, *[d for r in rest for d in r], a)
     else:
         partial, partial_params = "SELECT 0, 0, 0", ()
@@ -209,7 +209,7 @@ def recompute(cursor: Any, days: list[dt.date] | None) -> None:
             sector, join = "COALESCE(u.sector_id, 0)", f"LEFT JOIN {t['unit']} u ON u.id = h.unit_id"
         rows = f"""
             SELECT k.m AS m, {prefix} AS p, k.d AS d, {month_sql("h.found_on")} AS mo, {sector} AS sec
-            FROM {t["hazard"]} h {join} CROSS JOIN LATERAL {_keys()}
+            FROM {t["hazard"]} h {join} CROSS JOIN LATERAL {day_keys()}
             WHERE {candidates} AND k.d IS NOT NULL AND k.m IS NOT NULL AND {on_days}"""  # noqa: S608
         sectors = f"""
             , b AS (INSERT INTO {t["day"]} (measure, prefix, day, value)

@@ -29,7 +29,6 @@ own event date (local dates, Asia/Shanghai):
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -165,6 +164,13 @@ def _aggregate_by(table: str, s: Scope, group: str) -> dict[str, Values]:
     return {name(r.pop("k_group")): {k[2:]: v for k, v in r.items()} for r in qs}
 
 
+def table_by(s: Scope, table: str, group: str) -> dict[str, Values]:
+    """One fact table's indicators for each group key of the scope (``compute_by``'s query for it)."""
+    _check(group)
+    fetch = {ind.INSPECTIONS: _inspections_by, ind.INTERVIEWS: _interviews_by}
+    return fetch[table](s, group) if table in fetch else _aggregate_by(table, s, group)
+
+
 def _inspections_by(s: Scope, group: str) -> dict[str, Values]:
     sql, params = outings_sql(s, _key(ind.INSPECTIONS, group))
     return _rows(sql, params, INSPECTION_COLUMNS, group)
@@ -281,12 +287,8 @@ def compute_by(s: Scope, group: str = TOWNSHIP, *, totals: bool = True) -> Group
     """
     _check(group)
     raw: dict[str, Values] = {}
-    fetch: dict[str, Callable[[Scope, str], dict[str, Values]]] = {
-        ind.INSPECTIONS: _inspections_by, ind.INTERVIEWS: _interviews_by,
-    }
     for table in ind.TABLES:
-        found = fetch[table](s, group) if table in fetch else _aggregate_by(table, s, group)
-        for key, values in found.items():
+        for key, values in table_by(s, table, group).items():
             raw.setdefault(key, {}).update(values)
     names = _groups(s, group)
     rows = [Row(key, name, finish(raw.get(key, {}))) for key, name in names.items()]

@@ -526,6 +526,9 @@ def test_the_province_dashboard_charts_equal_the_facts(county: Any) -> None:
     for _ in range(30):
         world.create()
         world.hazard()
+    # Accidents are not kept per day: the accidents chart's months come from the facts.
+    f.accident("production", dt.datetime(2024, 3, 3, 9), unit=county.units["chem_a"], deaths=1)
+    f.accident("fire", dt.datetime(2024, 7, 31, 23, 30), region="430102001000", deaths=2)
     for round_ in range(3):
         if round_:
             cube.refresh()
@@ -537,10 +540,11 @@ def test_the_province_dashboard_charts_equal_the_facts(county: Any) -> None:
                 live = {r.key: r.values for r in compute_by(s, MONTH, totals=False).rows}
             trend = board.by_month
             assert [r.key for r in trend.rows] == list(live)
-            codes = ("hazards_found", "hazards_rectified", "inspections")
+            codes = ("hazards_found", "hazards_rectified", "inspections", "accidents", "fires", "deaths")
             assert {r.key: [r.values[k] for k in codes] for r in trend.rows} == {
                 k: [v[k] for k in codes] for k, v in live.items()
             }
+            assert [sum(r.values[k] for r in trend.rows) for k in ("accidents", "fires", "deaths")] == [1, 1, 1]
             assert sum(r.values["hazards_found"] for r in trend.rows) > 10
             cities = board.by_township
             assert cities.group == CITY and {"4306", "4301"} <= {r.key for r in cities.rows}
