@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
-from huey import crontab
+import datetime as dt
+
 from huey.contrib.djhuey import db_periodic_task
 
 from anjian.stats import cube
 
 
-# Every minute: the fewer stale days, the less a province's figures compute from the facts. A
-# figure is exact either way (cube.py).
-@db_periodic_task(crontab(minute="*"))
+def every_minute_where_kept(_: dt.datetime) -> bool:
+    """Every minute where the day rows are kept (PostgreSQL); never on SQLite, so that a county's
+    task log is not a line a minute for nothing."""
+    return cube.enabled("default")
+
+
+# The fewer stale days, the less a region's figures compute from the facts. A figure is exact
+# either way (cube.py).
+@db_periodic_task(every_minute_where_kept)
 def refresh_cube() -> int:
     return cube.refresh()

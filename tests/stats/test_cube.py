@@ -600,3 +600,13 @@ def test_a_unit_inspected_in_two_counties_marks_the_next_inspection_in_each(coun
     cube.refresh()
     s = build_scope(region="430626", date_from="2024-04-10", date_to="2024-08-31")
     assert _family(s, from_cube=True)["units_inspected"] == 1 == _family(s, from_cube=False)["units_inspected"]
+
+
+@pytest.mark.django_db
+def test_the_refresh_job_runs_only_where_the_day_rows_are_kept() -> None:
+    from anjian.stats.tasks import every_minute_where_kept
+
+    now = dt.datetime(2024, 5, 1, 10, 7)
+    assert every_minute_where_kept(now) is (connection.vendor == "postgresql")
+    with override_settings(ANJIAN_STATS_CUBE=False):
+        assert every_minute_where_kept(now) is False
