@@ -7,9 +7,9 @@ job, or ``anjian stats-cube refresh``) has built the day rows.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import migrations
+
+from anjian.stats.migrations._postgres import on_postgres
 
 # The days whose rows a change of inspection (unit u, group g, region rc, day d, id i) makes stale:
 # its own, and the next one of the same unit and of the same group in each kept region level, whose
@@ -99,18 +99,10 @@ DROP FUNCTION IF EXISTS stats_mark_inspection(bigint, bigint, varchar, date, big
 """
 
 
-def _run(sql: str) -> Any:
-    def run(apps: Any, schema_editor: Any) -> None:
-        if schema_editor.connection.vendor == "postgresql":
-            schema_editor.execute(sql)
-
-    return run
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("stats", "0001_initial"),
         ("inspections", "0004_stats_index"),
     ]
 
-    operations = [migrations.RunPython(_run(CREATE), _run(DROP))]
+    operations = [migrations.RunPython(on_postgres(CREATE), on_postgres(DROP))]

@@ -7,9 +7,9 @@ only, like ``0002_cube_triggers``; every day with hazards is marked stale at fir
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import migrations
+
+from anjian.stats.migrations._postgres import on_postgres
 
 CREATE = """
 CREATE OR REPLACE FUNCTION stats_mark_hazard(found_day date, deadline_day date, closed_day date)
@@ -71,18 +71,10 @@ DROP FUNCTION IF EXISTS stats_mark_hazard(date, date, date);
 """
 
 
-def _run(sql: str) -> Any:
-    def run(apps: Any, schema_editor: Any) -> None:
-        if schema_editor.connection.vendor == "postgresql":
-            schema_editor.execute(sql)
-
-    return run
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("stats", "0002_cube_triggers"),
         ("hazards", "0005_stats_index"),
     ]
 
-    operations = [migrations.RunPython(_run(CREATE), _run(DROP))]
+    operations = [migrations.RunPython(on_postgres(CREATE), on_postgres(DROP))]

@@ -7,9 +7,9 @@ whose "previous one" (the units of a kind over a period) it may change. PostgreS
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import migrations
+
+from anjian.stats.migrations._postgres import on_postgres
 
 CREATE = """
 CREATE OR REPLACE FUNCTION stats_mark_action(u bigint, k varchar, rc varchar, d date, i bigint)
@@ -72,18 +72,10 @@ DROP FUNCTION IF EXISTS stats_mark_action(bigint, varchar, varchar, date, bigint
 """
 
 
-def _run(sql: str) -> Any:
-    def run(apps: Any, schema_editor: Any) -> None:
-        if schema_editor.connection.vendor == "postgresql":
-            schema_editor.execute(sql)
-
-    return run
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("stats", "0003_cube_hazards"),
         ("enforcement", "0003_stats_indexes"),
     ]
 
-    operations = [migrations.RunPython(_run(CREATE), _run(DROP))]
+    operations = [migrations.RunPython(on_postgres(CREATE), on_postgres(DROP))]

@@ -7,9 +7,9 @@ day, before and after, when one of the columns the figures read changed. Postgre
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import migrations
+
+from anjian.stats.migrations._postgres import on_postgres
 
 CREATE = """
 CREATE OR REPLACE FUNCTION stats_mark_days() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -64,18 +64,10 @@ DROP FUNCTION IF EXISTS stats_clear_family();
 """
 
 
-def _run(sql: str) -> Any:
-    def run(apps: Any, schema_editor: Any) -> None:
-        if schema_editor.connection.vendor == "postgresql":
-            schema_editor.execute(sql)
-
-    return run
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("stats", "0004_cube_enforcement"),
         ("outreach", "0002_stats_index"),
     ]
 
-    operations = [migrations.RunPython(_run(CREATE), _run(DROP))]
+    operations = [migrations.RunPython(on_postgres(CREATE), on_postgres(DROP))]

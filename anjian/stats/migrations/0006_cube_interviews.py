@@ -8,9 +8,9 @@ like ``0002_cube_triggers``; every day with events is marked stale at first.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import migrations
+
+from anjian.stats.migrations._postgres import on_postgres
 
 CREATE = """
 CREATE OR REPLACE FUNCTION stats_interview_class(k varchar) RETURNS text LANGUAGE sql IMMUTABLE AS $$
@@ -113,14 +113,6 @@ DROP FUNCTION IF EXISTS stats_interview_class(varchar);
 """
 
 
-def _run(sql: str) -> Any:
-    def run(apps: Any, schema_editor: Any) -> None:
-        if schema_editor.connection.vendor == "postgresql":
-            schema_editor.execute(sql)
-
-    return run
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("stats", "0005_cube_documents_outreach"),
@@ -128,4 +120,4 @@ class Migration(migrations.Migration):
         ("units", "0003_unit_list_order"),
     ]
 
-    operations = [migrations.RunPython(_run(CREATE), _run(DROP))]
+    operations = [migrations.RunPython(on_postgres(CREATE), on_postgres(DROP))]

@@ -9,9 +9,9 @@ stale, so the refresher builds the new rows.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import migrations
+
+from anjian.stats.migrations._postgres import on_postgres
 
 CREATE = """
 CREATE OR REPLACE FUNCTION stats_hazard_stale() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -63,15 +63,7 @@ DROP FUNCTION IF EXISTS stats_unit_sector();
 """
 
 
-def _run(sql: str) -> Any:
-    def run(apps: Any, schema_editor: Any) -> None:
-        if schema_editor.connection.vendor == "postgresql":
-            schema_editor.execute(sql)
-
-    return run
-
-
 class Migration(migrations.Migration):
     dependencies = [("stats", "0007_cube_units")]
 
-    operations = [migrations.RunPython(_run(CREATE), _run(DROP))]
+    operations = [migrations.RunPython(on_postgres(CREATE), on_postgres(DROP))]
