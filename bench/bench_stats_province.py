@@ -445,6 +445,12 @@ def sqlite_slice(args: argparse.Namespace) -> int:
             dst.executemany(insert, [_sqlite(r) for r in data])
             copied[table] = len(data)
     src.close()
+    # The day rows of the county (stats/cube.py), as `anjian stats-cube rebuild` after a load.
+    from anjian.stats import cube
+
+    cube_started = time.perf_counter()
+    cube_rows = cube.rebuild()
+    cube_s = time.perf_counter() - cube_started
     with connection.cursor() as cur:
         cur.execute("ANALYZE")
     built = time.perf_counter() - started
@@ -459,15 +465,24 @@ def sqlite_slice(args: argparse.Namespace) -> int:
         results.append({"period": period, "compute": stats(samples), "with_yoy": stats(yoy_samples), "same": same,
                         "diff": [] if same else [k for k in want if jsonable(values).get(k) != want[k]]})  # fmt: skip
     out = {"county": county, "rows": copied, "file_mb": round(db.stat().st_size / 2**20, 1),
-           "migrate_s": round(migrated, 1), "build_s": round(built, 1), "results": results,
+           "migrate_s": round(migrated, 1), "build_s": round(built, 1), "cube_rows": cube_rows,
+           "cube_s": round(cube_s, 1), "results": results,
            "peak_rss_mb": round(peak_rss_mb())}  # fmt: skip
     Path(args.out).write_text(json.dumps(out, ensure_ascii=False))
     return 0
 
 
 def _sqlite(row: tuple[Any, ...]) -> tuple[Any, ...]:
-    # psycopg returns dicts for JSON columns; Django's SQLite backend stores JSON as text.
-    return tuple(json.dumps(v) if isinstance(v, dict | list) else v for v in row)
+    # psycopg returns dicts for JSON columns; Django's SQLite backend stores JSON as text, and an
+    # aware timestamp as naive UTC text.
+    def value(v: Any) -> Any:
+        if isinstance(v, dict | list):
+            return json.dumps(v)
+        if isinstance(v, dt.datetime) and v.tzinfo is not None:
+            return str(v.astimezone(dt.UTC).replace(tzinfo=None))
+        return v
+
+    return tuple(value(v) for v in row)
 
 
 def measure_sqlite(url: str, county: str, rows: list[dict[str, Any]], runs: int, workdir: Path) -> dict[str, Any]:
@@ -530,6 +545,8 @@ def main() -> int:
                         help="per-query times and plans for REGION (default the province), 3 years")
     parser.add_argument("--json", type=Path, help="write every result here")
     parser.add_argument("--only-dashboard", action="store_true", help="time the dashboard only")
+    parser.add_argument("--only-sqlite", action="store_true",
+                        help="time the two SQLite counties only (and PostgreSQL for those two, for their figures)")
     # The SQLite child process.
     parser.add_argument("--sqlite-slice", help=argparse.SUPPRESS)
     parser.add_argument("--source", help=argparse.SUPPRESS)
@@ -564,6 +581,8 @@ def main() -> int:
             dashboard_regions = [r for r in regions if r[1] in (regions[0][1], "43")]
             if args.only_dashboard:
                 regions, args.no_duckdb, args.no_sqlite = [], True, True
+            if args.only_sqlite:
+                regions, dashboard_regions, args.no_duckdb = regions[:2], [], True
             print(f"\nPostgreSQL: compute / with_yoy, median / p95 ms ({args.runs} runs after a warm-up)", flush=True)
             rows = measure_pg(regions, args.runs)
             report["pg"] = rows

@@ -190,6 +190,11 @@ def load_demo(*, n_units: int = DEFAULT_UNITS, seed: int = DEFAULT_SEED, n_hazar
             if line
         )
     result.accounts = demo_accounts()
+    # The statistics' day rows of the days just written (stats/cube.py), rather than the first
+    # minutes of the refresh job: until then the figures of those days are computed from the facts.
+    from anjian.stats import cube
+
+    cube.refresh()
     if connection.vendor == "postgresql":
         # A bulk load: give the planner the new tables' sizes now rather than when autovacuum gets
         # round to it (with the empty tables' statistics a grouped query can take minutes).

@@ -7,9 +7,9 @@ its "open" and "overdue" hazards read all 3,000,000 hazards for any period).
 
 Exact at every moment, not "as of the last refresh":
 
-- Triggers (migrations ``0002`` … ``0007``, PostgreSQL) add a :class:`~anjian.stats.models.StaleDay`
-  in the same transaction as every insert, update or delete of a fact: the days of every day row
-  the fact counted in, before and after the change.
+- Triggers (migrations ``0002`` … ``0010`` on PostgreSQL, ``0011`` on SQLite) add a
+  :class:`~anjian.stats.models.StaleDay` in the same transaction as every insert, update or delete
+  of a fact: the days of every day row the fact counted in, before and after the change.
 - A reader takes the day rows of the period except the stale days, and computes the stale days
   from the facts, in one statement (one snapshot).
 - :func:`refresh` (a job every minute; ``anjian stats-cube refresh``) recomputes the stale days
@@ -21,14 +21,17 @@ Each family is a module of the same shape (``cube_units``, ``cube_inspections``,
 ``recompute(cursor, days)`` for the refresher. ``tests/stats/test_cube.py`` checks every figure
 against the facts through random writes of every kind.
 
-Only on PostgreSQL: SQLite (one county, ``make run``) has no procedural triggers to keep the marks
-with, and computes from the facts.
+PostgreSQL and SQLite alike (the triggers of SQLite are migration ``0011``): the SQL of the families
+is written once, with the few places the two dialects differ (a list parameter, a lateral join, a
+day's arithmetic, a month's text) asked of the helpers below.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+import functools
+import json
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
@@ -51,7 +54,11 @@ _LOCK = 0x616E6A69  # pg_advisory_xact_lock key of refresh() and rebuild(): one 
 
 
 def enabled(alias: str | None = None) -> bool:
-    return bool(settings.ANJIAN_STATS_CUBE) and connections[alias or read_alias()].vendor == "postgresql"
+    vendor = connections[alias or read_alias()].vendor
+    if vendor == "sqlite":
+        # SQLite's triggers and reads take a unit's local day by a fixed offset (local_minutes).
+        return bool(settings.ANJIAN_STATS_CUBE) and local_minutes() is not None
+    return bool(settings.ANJIAN_STATS_CUBE) and vendor == "postgresql"
 
 
 def applies(s: Scope) -> bool:
@@ -67,9 +74,128 @@ def month_index(day: dt.date) -> int:
     return day.year * 12 + day.month - 1
 
 
+# --- the two dialects -----------------------------------------------------------------------------
+
+
+def sqlite() -> bool:
+    """Whether the statements are SQLite's (else PostgreSQL's); replicas are of the same kind."""
+    return connections["default"].vendor == "sqlite"
+
+
+def local_minutes() -> int | None:
+    """settings.TIME_ZONE's fixed offset from UTC in minutes; None for a zone with summer time.
+
+    SQLite has no time zones: its triggers (migration 0011) and reads take a timestamp's local day
+    (Django's ``__date``) as ``date(ts, '+480 minutes')``, exact for a zone of one fixed offset
+    (Asia/Shanghai since 1991); with another the day rows stay off on SQLite.
+    """
+    return _offset_minutes(settings.TIME_ZONE)
+
+
+@functools.lru_cache
+def _offset_minutes(tz_name: str) -> int | None:
+    from anjian.stats.migrations._vendor import sqlite_local_day_modifier
+
+    try:
+        return int(sqlite_local_day_modifier(tz_name).split()[0])
+    except ValueError:
+        return None
+
+
 def month_sql(column: str) -> str:
     """``month_index`` of a date column in SQL; -1 for NULL."""
+    if sqlite():
+        # %%: Django's cursor takes the statement as a %-format (its parameters are %s).
+        return (f"COALESCE(CAST(strftime('%%Y', {column}) AS INTEGER) * 12"
+                f" + CAST(strftime('%%m', {column}) AS INTEGER) - 1, -1)")
     return f"COALESCE((EXTRACT(YEAR FROM {column}) * 12 + EXTRACT(MONTH FROM {column}) - 1)::int, -1)"
+
+
+def month_text(column: str) -> str:
+    """A date column as 'YYYY-MM'."""
+    return f"strftime('%%Y-%%m', {column})" if sqlite() else f"TO_CHAR({column}, 'YYYY-MM')"
+
+
+def month_index_text(column: str) -> str:
+    """A ``month_index`` column as 'YYYY-MM'."""
+    if sqlite():
+        return f"printf('%%04d-%%02d', {column} / 12, {column} - ({column} / 12) * 12 + 1)"
+    return f"TO_CHAR(MAKE_DATE({column} / 12, MOD({column}, 12) + 1, 1), 'YYYY-MM')"
+
+
+def in_list(column: str) -> str:
+    """``column`` is one of a list given as one parameter (:func:`list_param`)."""
+    return f"{column} IN (SELECT value FROM json_each(%s))" if sqlite() else f"{column} = ANY(%s)"  # noqa: S608
+
+
+def list_param(values: Iterable[Any]) -> Any:
+    """The parameter of :func:`in_list`: an array, or on SQLite a JSON list (dates as 'YYYY-MM-DD')."""
+    if sqlite():
+        return json.dumps([v if isinstance(v, int | str) else str(v) for v in values])
+    return list(values)
+
+
+def add_days(column: str, n: int) -> str:
+    """A date column plus ``n`` days."""
+    return f"date({column}, '{int(n):+d} day')" if sqlite() else f"({column} + {int(n)})"
+
+
+def greatest(first: str, *others: str) -> str:
+    """The latest of non-NULL dates (SQLite's MAX of several values, like GREATEST, for non-NULL ones)."""
+    return f"{'MAX' if sqlite() else 'GREATEST'}({', '.join((first, *others))})"
+
+
+def local_day(column: str) -> tuple[str, tuple[Any, ...]]:
+    """A timestamp column's local day (settings.TIME_ZONE, Django's ``__date``) and its parameters."""
+    if sqlite():
+        return f"date({column}, '{local_minutes():+d} minutes')", ()
+    return f"({column} AT TIME ZONE %s)::date", (settings.TIME_ZONE,)
+
+
+def local_day_range(column: str, day: str) -> tuple[str, tuple[Any, ...]]:
+    """``column`` (a timestamp) falls on the local day ``day`` (a date expression): by its index."""
+    if sqlite():
+        # Django keeps a timestamp as UTC text 'YYYY-MM-DD HH:MM:SS[.ffffff]', ordered as text.
+        minutes = -(local_minutes() or 0)
+        return (
+            f"{column} >= datetime({day}, '{minutes:+d} minutes')"
+            f" AND {column} < datetime({day}, '+1 day', '{minutes:+d} minutes')"
+        ), ()
+    tz = settings.TIME_ZONE
+    return f"{column} >= ({day}::timestamp AT TIME ZONE %s) AND {column} < (({day} + 1)::timestamp AT TIME ZONE %s)", (
+        tz,
+        tz,
+    )
+
+
+def lateral(alias: str, names: Sequence[str], rows: Sequence[Sequence[str]]) -> tuple[str, list[str]]:
+    """A join giving each row of the outer query once per row of ``rows`` (expressions on it), and
+    the expressions of the columns ``names``: PostgreSQL's ``CROSS JOIN LATERAL (VALUES …)``;
+    SQLite has no LATERAL, so a join with the row numbers and a CASE per column."""
+    if not sqlite():
+        values = ", ".join("(" + ", ".join(r) + ")" for r in rows)
+        return f"CROSS JOIN LATERAL (VALUES {values}) {alias} ({', '.join(names)})", [f"{alias}.{n}" for n in names]
+    numbers = " UNION ALL ".join(f"SELECT {i} AS i" for i in range(len(rows)))
+    columns = [
+        f"CASE {alias}.i " + " ".join(f"WHEN {i} THEN {r[c]}" for i, r in enumerate(rows)) + " END"
+        for c in range(len(names))
+    ]
+    return f"CROSS JOIN ({numbers}) {alias}", columns
+
+
+def insert_days(source: str, prefix: str, day: str, pairs: Sequence[tuple[str, str]], before: str = "") -> str:
+    """The INSERT of ``DayFigure`` rows from a FROM item: a row (measure, prefix, day, value) per
+    (measure, value expression) of ``pairs`` whose value is not 0. ``before`` goes first (a WITH)."""
+    join, (m, v) = lateral("v", ("m", "value"), [(f"'{measure}'", value) for measure, value in pairs])
+    return f"""{before} INSERT INTO {tables()["day"]} (measure, prefix, day, value)
+        SELECT {m}, {prefix}, {day}, {v} FROM {source} {join} WHERE {v} <> 0"""  # noqa: S608
+
+
+def advisory_lock(cursor: Any) -> None:
+    """One refresher at a time: PostgreSQL's lock; SQLite's write transactions are one at a time
+    already (settings: ``transaction_mode`` IMMEDIATE)."""
+    if not sqlite():
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK])
 
 
 def tables() -> dict[str, str]:
@@ -152,19 +278,13 @@ class Additive:
         t = tables()
         if days is not None and not days:
             return
-        on_days = "TRUE" if days is None else f"a.{self.date} = ANY(%s)"
+        on_days = "TRUE" if days is None else in_list(f"a.{self.date}")
         columns = ", ".join(f"{agg} AS c{i}" for i, agg in enumerate(self.figures.values()))
-        values = ", ".join(f"('{m}', x.c{i})" for i, m in enumerate(self.measures))
         for level in LEVELS:
-            cursor.execute(
-                f"""INSERT INTO {t["day"]} (measure, prefix, day, value)
-                    SELECT v.m, x.p, x.d, v.value FROM (
-                        SELECT SUBSTR(a.region_code, 1, {int(level)}) AS p, a.{self.date} AS d, {columns}
-                        FROM {t[self.table]} a WHERE {on_days} GROUP BY 1, 2) x
-                    CROSS JOIN LATERAL (VALUES {values}) v (m, value)
-                    WHERE v.value <> 0""",  # noqa: S608
-                () if days is None else (days,),
-            )
+            source = f"""(SELECT SUBSTR(a.region_code, 1, {int(level)}) AS p, a.{self.date} AS d, {columns}
+                          FROM {t[self.table]} a WHERE {on_days} GROUP BY 1, 2) x"""  # noqa: S608
+            pairs = [(m, f"x.c{i}") for i, m in enumerate(self.measures)]
+            cursor.execute(insert_days(source, "x.p", "x.d", pairs), () if days is None else (list_param(days),))
 
 
 @dataclass(frozen=True)
@@ -217,7 +337,7 @@ def refresh(batch: int = 5000) -> int:
     for fam in families().values():
         while True:
             with transaction.atomic(using="default"), connections["default"].cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK])
+                advisory_lock(cursor)
                 marks = list(
                     StaleDay.objects.using("default").filter(family=fam.name).order_by("id")
                     .values_list("id", "day")[:batch]
@@ -241,7 +361,7 @@ def rebuild() -> int:
     if not enabled("default"):
         return 0
     with transaction.atomic(using="default"), connections["default"].cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK])
+        advisory_lock(cursor)
         for fam in families().values():
             _delete(fam, None)
             StaleDay.objects.using("default").filter(family=fam.name).delete()

@@ -15,7 +15,18 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from anjian.stats.cube import LEVELS, fetch_row, measures_in, month_index, month_sql, stale_sql, tables
+from anjian.stats.cube import (
+    LEVELS,
+    fetch_row,
+    in_list,
+    insert_days,
+    list_param,
+    measures_in,
+    month_index,
+    month_sql,
+    stale_sql,
+    tables,
+)
 from anjian.stats.scope import Scope
 
 FAMILY = "enforcement"
@@ -35,7 +46,7 @@ MONTH_MEASURES = tuple(f"e_units_{k}" for k in UNITS)
 _KINDS = ", ".join(f"'{k}'" for k in UNITS)
 # The fine of a penalty as the catalogue counts it (indicators.fine: the current amount, else the
 # decided one), in 分.
-_FINE_FEN = "ROUND(COALESCE(a.fine_current, a.fine_initial, 0) * 100)::bigint"
+_FINE_FEN = "CAST(ROUND(COALESCE(a.fine_current, a.fine_initial, 0) * 100) AS BIGINT)"
 
 
 def read(s: Scope) -> dict[str, Any]:
@@ -102,24 +113,18 @@ def recompute(cursor: Any, days: list[dt.date] | None) -> None:
     t = tables()
     if days is not None and not days:
         return
-    on_days = "TRUE" if days is None else "a.date = ANY(%s)"
-    day_params: tuple[Any, ...] = () if days is None else (days,)
+    on_days = "TRUE" if days is None else in_list("a.date")
+    day_params: tuple[Any, ...] = () if days is None else (list_param(days),)
     columns = ", ".join(_day_columns())
-    values = ", ".join(f"('{m}', x.c{i})" for i, m in enumerate(DAY_MEASURES))
+    pairs = [(m, f"x.c{i}") for i, m in enumerate(DAY_MEASURES)]
     for level in LEVELS:
         prefix = f"SUBSTR(a.region_code, 1, {int(level)})"
-        cursor.execute(
-            f"""INSERT INTO {t["day"]} (measure, prefix, day, value)
-                SELECT v.m, x.p, x.d, v.value FROM (
-                    SELECT {prefix} AS p, a.date AS d, {columns}
-                    FROM {t["action"]} a WHERE {on_days} GROUP BY 1, 2) x
-                CROSS JOIN LATERAL (VALUES {values}) v (m, value)
-                WHERE v.value <> 0""",  # noqa: S608
-            day_params,
-        )
+        source = f"""(SELECT {prefix} AS p, a.date AS d, {columns}
+                      FROM {t["action"]} a WHERE {on_days} GROUP BY 1, 2) x"""  # noqa: S608
+        cursor.execute(insert_days(source, "x.p", "x.d", pairs), day_params)
         # Only the units of those days need their history read.
         of_units = "TRUE" if days is None else f"a.unit_id IN (SELECT unit_id FROM {t['action']} a WHERE {on_days})"  # noqa: S608
-        keep = "TRUE" if days is None else "y.d = ANY(%s)"
+        keep = "TRUE" if days is None else in_list("y.d")
         cursor.execute(
             f"""INSERT INTO {t["by_month"]} (measure, prefix, day, month, n)
                 SELECT 'e_units_' || y.kind, y.p, y.d, {month_sql("y.prev")}, COUNT(*) FROM (

@@ -26,10 +26,16 @@ from typing import Any
 from anjian.stats.cube import (
     LEVELS,
     SECTOR_LEVEL,
+    add_days,
     fetch_row,
+    greatest,
+    in_list,
+    lateral,
+    list_param,
     measures_in,
     month_index,
     month_sql,
+    sqlite,
     stale_sql,
     tables,
 )  # fmt: skip
@@ -49,23 +55,26 @@ BY_SECTOR = (FOUND_BY_SECTOR, RECT_BY_SECTOR)
 CLOSED = "h.status = 'closed' AND h.closed_on IS NOT NULL"
 
 
-def day_keys() -> str:
-    """(measure m, day d) of every day row a hazard ``h`` counts in; d is NULL where it counts in none.
+def day_keys() -> tuple[str, str, str]:
+    """(join, m, d): the join giving (measure m, day d) of every day row a hazard ``h`` counts in,
+    with m's and d's expressions; d is NULL where it counts in none.
 
     The "out" days are NULL for a hazard not closed: GREATEST would skip a NULL closing day.
     """
     closed_on = f"CASE WHEN {CLOSED} THEN h.closed_on END"
     found = f"CASE h.level WHEN 'general' THEN '{FOUND_GENERAL}' WHEN 'major' THEN '{FOUND_MAJOR}' END"
     rect = f"CASE h.level WHEN 'general' THEN '{RECT_GENERAL}' WHEN 'major' THEN '{RECT_MAJOR}' END"
-    return f"""(VALUES
-        ('{FOUND}', h.found_on),
-        ({found}, h.found_on),
-        ('{OPEN_OUT}', CASE WHEN {CLOSED} THEN GREATEST(h.found_on, h.closed_on) END),
-        ('{OVERDUE_IN}', GREATEST(h.found_on, h.deadline + 1)),
-        ('{OVERDUE_OUT}', CASE WHEN {CLOSED} THEN GREATEST(h.found_on, h.deadline + 1, h.closed_on) END),
-        ('{RECT}', {closed_on}),
-        ({rect}, {closed_on})
-    ) k (m, d)"""
+    after_deadline = add_days("h.deadline", 1)
+    join, (m, d) = lateral("k", ("m", "d"), [
+        (f"'{FOUND}'", "h.found_on"),
+        (found, "h.found_on"),
+        (f"'{OPEN_OUT}'", f"CASE WHEN {CLOSED} THEN {greatest('h.found_on', 'h.closed_on')} END"),
+        (f"'{OVERDUE_IN}'", greatest("h.found_on", after_deadline)),
+        (f"'{OVERDUE_OUT}'", f"CASE WHEN {CLOSED} THEN {greatest('h.found_on', after_deadline, 'h.closed_on')} END"),
+        (f"'{RECT}'", closed_on),
+        (rect, closed_on),
+    ])  # fmt: skip
+    return join, m, d
 
 
 def stale_hazards(stale: str) -> str:
@@ -78,7 +87,7 @@ def stale_hazards(stale: str) -> str:
     return f"""
         SELECT x.id FROM ({stale}) s JOIN {t["hazard"]} x ON x.found_on = s.day
         UNION SELECT x.id FROM ({stale}) s JOIN {t["hazard"]} x ON x.closed_on = s.day
-        UNION SELECT x.id FROM ({stale}) s JOIN {t["hazard"]} x ON x.deadline = s.day - 1"""  # noqa: S608
+        UNION SELECT x.id FROM ({stale}) s JOIN {t["hazard"]} x ON x.deadline = {add_days("s.day", -1)}"""  # noqa: S608
 
 
 def whole_months(f: dt.date, to: dt.date) -> tuple[int, int, list[tuple[dt.date, dt.date]]]:
@@ -137,10 +146,11 @@ def read(s: Scope) -> dict[str, int]:
           AND month BETWEEN %s AND %s"""  # noqa: S608
     rows_params = (s.prefix, a if a > to else to, *stale_params, s.prefix, a, *stale_params, m1, m2)
     # Stale days: the hazards dated on one of them (found, deadline + 1 or closed), counted alike.
+    keys, km, kd = day_keys()
     live = f"""
-        SELECT k.m AS m, k.d AS d, 1 AS v, {month_sql("h.found_on")} AS mo
-        FROM ({stale_hazards(stale)}) c JOIN {t["hazard"]} h ON h.id = c.id CROSS JOIN LATERAL {day_keys()}
-        WHERE h.region_code LIKE %s AND k.d IN ({stale})"""  # noqa: S608
+        SELECT {km} AS m, {kd} AS d, 1 AS v, {month_sql("h.found_on")} AS mo
+        FROM ({stale_hazards(stale)}) c JOIN {t["hazard"]} h ON h.id = c.id {keys}
+        WHERE h.region_code LIKE %s AND {kd} IN ({stale})"""  # noqa: S608
     live_params = (*stale_params, *stale_params, *stale_params, like, *stale_params)
     # Rectified among the hazards found on days of months the period only partly covers.
     if rest:
@@ -195,9 +205,10 @@ def recompute(cursor: Any, days: list[dt.date] | None) -> None:
         candidates, on_days = "TRUE", "TRUE"
     else:
         # The hazards dated on one of the days: by the found_on, closed_on and deadline indexes.
-        candidates = "(h.found_on = ANY(%s) OR h.closed_on = ANY(%s) OR h.deadline = ANY(%s))"
-        on_days = "k.d = ANY(%s)"
-        params = (days, days, [d - dt.timedelta(days=1) for d in days], days)
+        candidates = f"({in_list('h.found_on')} OR {in_list('h.closed_on')} OR {in_list('h.deadline')})"
+        on_days = in_list("{d}")
+        before = [d - dt.timedelta(days=1) for d in days]
+        params = (list_param(days), list_param(days), list_param(before), list_param(days))
     day_measures = ", ".join(f"'{m}'" for m in DAY_MEASURES)
     month_measures = ", ".join(f"'{m}'" for m in MONTH_MEASURES)
     for level in LEVELS:
@@ -207,22 +218,39 @@ def recompute(cursor: Any, days: list[dt.date] | None) -> None:
         sector, join = ("0", "")
         if by_sector:
             sector, join = "COALESCE(u.sector_id, 0)", f"LEFT JOIN {t['unit']} u ON u.id = h.unit_id"
+        keys, km, kd = day_keys()
         rows = f"""
-            SELECT k.m AS m, {prefix} AS p, k.d AS d, {month_sql("h.found_on")} AS mo, {sector} AS sec
-            FROM {t["hazard"]} h {join} CROSS JOIN LATERAL {day_keys()}
-            WHERE {candidates} AND k.d IS NOT NULL AND k.m IS NOT NULL AND {on_days}"""  # noqa: S608
-        sectors = f"""
-            , b AS (INSERT INTO {t["day"]} (measure, prefix, day, value)
-                    SELECT '{FOUND_BY_SECTOR}' || sec, p, d, COUNT(*) FROM r WHERE m = '{FOUND}' GROUP BY sec, p, d)
-            , c AS (INSERT INTO {t["by_month"]} (measure, prefix, day, month, n)
-                    SELECT '{RECT_BY_SECTOR}' || sec, p, d, mo, COUNT(*) FROM r WHERE m = '{RECT}'
-                    GROUP BY sec, p, d, mo)""" if by_sector else ""  # noqa: S608
-        cursor.execute(
-            f"""WITH r AS ({rows})
-                , a AS (INSERT INTO {t["day"]} (measure, prefix, day, value)
-                        SELECT m, p, d, COUNT(*) FROM r WHERE m IN ({day_measures}) GROUP BY m, p, d)
-                {sectors}
-                INSERT INTO {t["by_month"]} (measure, prefix, day, month, n)
+            SELECT {km} AS m, {prefix} AS p, {kd} AS d, {month_sql("h.found_on")} AS mo, {sector} AS sec
+            FROM {t["hazard"]} h {join} {keys}
+            WHERE {candidates} AND {kd} IS NOT NULL AND {km} IS NOT NULL AND {on_days.format(d=kd)}"""  # noqa: S608
+        inserts = [
+            f"""INSERT INTO {t["day"]} (measure, prefix, day, value)
+                SELECT m, p, d, COUNT(*) FROM r WHERE m IN ({day_measures}) GROUP BY m, p, d""",  # noqa: S608
+            f"""INSERT INTO {t["by_month"]} (measure, prefix, day, month, n)
                 SELECT m, p, d, mo, COUNT(*) FROM r WHERE m IN ({month_measures}) GROUP BY m, p, d, mo""",  # noqa: S608
-            params,
-        )
+        ]  # fmt: skip
+        if by_sector:
+            inserts += [
+                f"""INSERT INTO {t["day"]} (measure, prefix, day, value)
+                    SELECT '{FOUND_BY_SECTOR}' || sec, p, d, COUNT(*) FROM r WHERE m = '{FOUND}' GROUP BY sec, p, d""",  # noqa: S608
+                f"""INSERT INTO {t["by_month"]} (measure, prefix, day, month, n)
+                    SELECT '{RECT_BY_SECTOR}' || sec, p, d, mo, COUNT(*) FROM r WHERE m = '{RECT}'
+                    GROUP BY sec, p, d, mo""",  # noqa: S608
+            ]  # fmt: skip
+        _insert_from(cursor, rows, params, inserts)
+
+
+def _insert_from(cursor: Any, rows: str, params: tuple[Any, ...], inserts: list[str]) -> None:
+    """Run ``inserts``, each reading the rows ``rows`` as ``r``, computing them once.
+
+    PostgreSQL: one statement of data-modifying WITHs. SQLite has none: a temporary table.
+    """
+    if sqlite():
+        cursor.execute("DROP TABLE IF EXISTS temp.stats_hazard_rows")
+        cursor.execute(f"CREATE TEMP TABLE stats_hazard_rows AS {rows}", params)
+        for insert in inserts:
+            cursor.execute(f"WITH r AS (SELECT * FROM temp.stats_hazard_rows) {insert}", ())  # noqa: S608
+        cursor.execute("DROP TABLE temp.stats_hazard_rows")
+        return
+    writes = "".join(f", w{i} AS ({insert})" for i, insert in enumerate(inserts[:-1]))
+    cursor.execute(f"WITH r AS ({rows}) {writes} {inserts[-1]}", params)

@@ -26,6 +26,9 @@ from anjian.stats.cube import (
     LEVELS,
     SECTOR_LEVEL,
     fetch_row,
+    in_list,
+    insert_days,
+    list_param,
     measures_in,
     month_index,
     month_sql,
@@ -127,26 +130,20 @@ def recompute(cursor: Any, days: list[dt.date] | None) -> None:
     lo, hi = (min(days), max(days)) if days else (dt.date.min, dt.date.max)
     every = Scope(region="", date_from=lo, date_to=hi, as_of=hi, prefix="")
     only = None if days is None else Q(date__in=days)
-    values = ", ".join(f"('{m}', x.c{i + 3})" for i, m in enumerate(DAY_MEASURES))
+    pairs = [(m, f"x.c{i + 3}") for i, m in enumerate(DAY_MEASURES)]
     for level in LEVELS:
         live, params = outings_sql(every, Substr("region_code", 1, level), only=only, per_day=True)
-        cursor.execute(
-            f"""INSERT INTO {t["day"]} (measure, prefix, day, value)
-                SELECT v.m, x.c0, x.c1, v.value
-                FROM ({live}) x (c0, c1, c2, c3, c4, c5, c6, c7)
-                CROSS JOIN LATERAL (VALUES {values}) v (m, value)
-                WHERE v.value <> 0""",  # noqa: S608
-            params,
-        )
+        before = f"WITH x (c0, c1, c2, c3, c4, c5, c6, c7) AS ({live})"
+        cursor.execute(insert_days("x", "x.c0", "x.c1", pairs, before=before), params)
         if level == SECTOR_LEVEL:
             cursor.execute(
                 f"""INSERT INTO {t["day"]} (measure, prefix, day, value)
                     SELECT '{INSPECTIONS_BY_SECTOR}' || COALESCE(u.sector_id, 0), SUBSTR(i.region_code, 1, {level}),
                            i.date, COUNT(*)
                     FROM {t["insp"]} i LEFT JOIN {t["unit"]} u ON u.id = i.unit_id
-                    WHERE {"TRUE" if days is None else "i.date = ANY(%s)"}
+                    WHERE {"TRUE" if days is None else in_list("i.date")}
                     GROUP BY 1, 2, 3""",  # noqa: S608
-                () if days is None else (days,),
+                () if days is None else (list_param(days),),
             )
         for measure, sql, sql_params in _first_seen(t, level, days):
             cursor.execute(
@@ -163,12 +160,12 @@ def _first_seen(
     prefix = f"SUBSTR(i.region_code, 1, {int(level)})"
     pm = month_sql("prev")
     everything = days is None
-    on_days = "TRUE" if everything else "i.date = ANY(%s)"
-    day_params: tuple[Any, ...] = () if everything else (days,)
+    on_days = "TRUE" if everything else in_list("i.date")
+    day_params: tuple[Any, ...] = () if everything else (list_param(days or ()),)
     # Only the units (groups) of those days need their history read.
     of_units = "TRUE" if everything else f"i.unit_id IN (SELECT unit_id FROM {t['insp']} i WHERE {on_days})"  # noqa: S608
     of_groups = "TRUE" if everything else f"i.group_id IN (SELECT group_id FROM {t['insp']} i WHERE {on_days})"  # noqa: S608
-    keep = "TRUE" if everything else "y.d = ANY(%s)"
+    keep = "TRUE" if everything else in_list("y.d")
     units = f"""
         SELECT y.p, y.d, {pm} AS pm FROM (
             SELECT {prefix} AS p, i.date AS d,

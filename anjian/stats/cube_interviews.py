@@ -17,7 +17,18 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from anjian.stats.cube import LEVELS, fetch_row, measures_in, month_index, month_sql, stale_sql, tables
+from anjian.stats.cube import (
+    LEVELS,
+    fetch_row,
+    in_list,
+    insert_days,
+    list_param,
+    measures_in,
+    month_index,
+    month_sql,
+    stale_sql,
+    tables,
+)
 from anjian.stats.scope import Scope
 
 FAMILY = "interviews"
@@ -107,23 +118,18 @@ def recompute(cursor: Any, days: list[dt.date] | None) -> None:
     t = tables()
     if days is not None and not days:
         return
-    keep, keep_y = ("TRUE", "TRUE") if days is None else ("r.d = ANY(%s)", "y.d = ANY(%s)")
-    day_params: tuple[Any, ...] = () if days is None else (days,)
+    keep, keep_y = ("TRUE", "TRUE") if days is None else (in_list("r.d"), in_list("y.d"))
+    day_params: tuple[Any, ...] = () if days is None else (list_param(days),)
+    pairs = [(TOLD, "x.told"), (PERSONS, "x.persons"), (EXPOSED, "x.exposed")]
     for level in LEVELS:
         rows = _rows(t, f"SUBSTR(un.region_code, 1, {int(level)})")
-        cursor.execute(
-            f"""INSERT INTO {t["day"]} (measure, prefix, day, value)
-                SELECT v.m, x.p, x.d, v.value FROM (
-                    SELECT ev.p, ev.d, COUNT(*) FILTER (WHERE ev.c = 't') AS told,
-                           COALESCE(SUM(ev.n) FILTER (WHERE ev.c = 't'), 0) AS persons,
-                           COUNT(*) FILTER (WHERE ev.c = 'x') AS exposed
-                    FROM (SELECT DISTINCT r.p, r.d, r.e, r.n, r.c FROM ({rows}) r WHERE {keep}) ev
-                    GROUP BY ev.p, ev.d) x
-                CROSS JOIN LATERAL (VALUES ('{TOLD}', x.told), ('{PERSONS}', x.persons), ('{EXPOSED}', x.exposed))
-                    v (m, value)
-                WHERE v.value <> 0""",  # noqa: S608
-            day_params,
-        )
+        source = f"""(
+            SELECT ev.p, ev.d, COUNT(*) FILTER (WHERE ev.c = 't') AS told,
+                   COALESCE(SUM(ev.n) FILTER (WHERE ev.c = 't'), 0) AS persons,
+                   COUNT(*) FILTER (WHERE ev.c = 'x') AS exposed
+            FROM (SELECT DISTINCT r.p, r.d, r.e, r.n, r.c FROM ({rows}) r WHERE {keep}) ev
+            GROUP BY ev.p, ev.d) x"""  # noqa: S608
+        cursor.execute(insert_days(source, "x.p", "x.d", pairs), day_params)
         # Only the units named on those days need their history read.
         of_units = "TRUE" if days is None else f"r.u IN (SELECT r.u FROM ({rows}) r WHERE {keep})"  # noqa: S608
         cursor.execute(

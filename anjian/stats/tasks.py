@@ -10,8 +10,8 @@ from anjian.stats import cube
 
 
 def every_minute_where_kept(_: dt.datetime) -> bool:
-    """Every minute where the day rows are kept (PostgreSQL); never on SQLite, so that a county's
-    task log is not a line a minute for nothing."""
+    """Every minute where the day rows are kept (``cube.enabled``); never where they are turned
+    off, so that the task log is not a line a minute for nothing."""
     return cube.enabled("default")
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.db import migrations
 
-from anjian.stats.migrations._postgres import on_postgres
+from anjian.stats.migrations._vendor import on_postgres
 
 # The days whose rows a change of inspection (unit u, group g, region rc, day d, id i) makes stale:
 # its own, and the next one of the same unit and of the same group in each kept region level, whose

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.db import migrations
 
-from anjian.stats.migrations._postgres import on_postgres
+from anjian.stats.migrations._vendor import on_postgres
 
 CREATE = """
 CREATE OR REPLACE FUNCTION stats_mark_days() RETURNS trigger LANGUAGE plpgsql AS $$

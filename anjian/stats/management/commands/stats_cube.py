@@ -1,4 +1,4 @@
-"""``anjian stats-cube refresh|rebuild``: the day figures of the province and its cities (stats/cube.py)."""
+"""``anjian stats-cube refresh|rebuild``: the day figures of the province, its cities and counties (stats/cube.py)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from anjian.stats import cube
 
 class Command(BaseCommand):
     help = (
-        "统计底表（省、市按日汇总，仅 PostgreSQL）：refresh 重算有变动的日期（后台每分钟自动执行）；"
+        "统计底表（省、市、县按日汇总）：refresh 重算有变动的日期（后台每分钟自动执行）；"
         "rebuild 全部重算（绕过触发器批量装入数据后使用）。"
     )
 
@@ -21,7 +21,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **opts: Any) -> None:
         if not cube.enabled("default"):
-            raise CommandError("统计底表仅用于 PostgreSQL（且 ANJIAN_STATS_CUBE 未关闭）；当前数据库无需此操作")
+            raise CommandError("统计底表未启用（ANJIAN_STATS_CUBE 已关闭，或 SQLite 上的时区不是固定时差）；无需此操作")
         started = time.perf_counter()
         if opts["action"] == "refresh":
             done = f"已重算 {cube.refresh()} 个日期"
