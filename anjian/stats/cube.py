@@ -328,28 +328,32 @@ def refresh(batch: int = 5000) -> int:
 
     The marks are read first and removed by id at the end: the recomputation sees every write
     whose mark was read (it committed before), and a write committed meanwhile keeps its own mark.
+    Each pass takes the days of the oldest ``batch`` marks and every mark of those days, so that a
+    day marked by 100,000 writes (a ledger import) is recomputed once, not once per 5,000 marks.
     """
     from anjian.stats.models import StaleDay
 
     if not enabled("default"):
         return 0
     done = 0
+    stale = StaleDay.objects.using("default")
     for fam in families().values():
         while True:
             with transaction.atomic(using="default"), connections["default"].cursor() as cursor:
                 advisory_lock(cursor)
-                marks = list(
-                    StaleDay.objects.using("default").filter(family=fam.name).order_by("id")
-                    .values_list("id", "day")[:batch]
-                )  # fmt: skip
-                if not marks:
+                oldest = list(stale.filter(family=fam.name).order_by("id").values_list("day", flat=True)[:batch])
+                if not oldest:
                     break
+                marks = list(stale.filter(family=fam.name, day__in=set(oldest)).values_list("id", "day"))
                 days = sorted({d for _, d in marks})
                 _delete(fam, days)
                 fam.recompute(cursor, days)
-                StaleDay.objects.using("default").filter(id__in=[i for i, _ in marks]).delete()
+                ids = [i for i, _ in marks]
+                for at in range(0, len(ids), batch):  # within SQLite's limit of parameters
+                    stale.filter(id__in=ids[at : at + batch]).delete()
                 done += len(days)
-            if len(marks) < batch:
+            # The marks of writes made meanwhile are the next run's (a writer never keeps us here).
+            if len(oldest) < batch:
                 break
     return done
 

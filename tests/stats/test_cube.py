@@ -425,6 +425,20 @@ def test_refresh_removes_only_the_marks_it_read(county: Any, monkeypatch: pytest
 
 
 @pytest.mark.django_db
+def test_a_day_marked_by_many_writes_is_recomputed_once(county: Any) -> None:
+    """A ledger import marks its day once per row: the refresher takes all of a day's marks at once."""
+    cube.refresh()
+    for unit in ("chem_a", "build_a", "other") * 4:
+        f.inspection(county.units[unit], "2024-06-03")
+    marks = StaleDay.objects.count()
+    days = StaleDay.objects.values("family", "day").distinct().count()
+    assert marks >= 12 and days < marks / 5  # fewer (family, day) than batches of 5 marks
+    assert cube.refresh(batch=5) == days  # each once
+    assert not StaleDay.objects.exists()
+    _check([build_scope(region="4306", date_from="2024-01-01", date_to="2024-12-31")])
+
+
+@pytest.mark.django_db
 def test_rebuild_after_a_load_that_bypassed_the_triggers(county: Any) -> None:
     world = World(county, random.Random(3))
     for _ in range(20):
