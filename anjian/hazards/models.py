@@ -148,7 +148,7 @@ class Hazard(ChainedAggregate):
             ),
             # The to-do counts in every page's navigation (anjian/web/todo.py) read the open hazards of
             # the user's region only: index-only over those, not the region's closed ones too. A
-            # province-wide user with 135,634 open hazards: 164 → 76 ms (docs/performance.md, issue 5).
+            # province-wide user with 135,634 open hazards: 164 → 77 ms (docs/performance.md).
             models.Index(
                 fields=["region_code", "status", "level", "deadline"],
                 name="hazard_open_todo",

@@ -65,10 +65,12 @@ def conditions(user: User) -> dict[str, tuple[str, Q]]:
     if role in workflow.STEPS["verify_pass"].roles:
         out["verify"] = ("待验收", Q(status=Status.SUBMITTED))
     if role in workflow.STEPS["extend_decide"].roles:
-        pending = Exists(Extension.objects.filter(hazard=OuterRef("pk"), status=ExtensionStatus.PENDING))
+        # IN (the few pending requests), not a correlated EXISTS: PostgreSQL hashes the list once
+        # instead of probing it for each of a province's 135,634 open hazards (docs/performance.md).
+        pending = Extension.objects.filter(status=ExtensionStatus.PENDING).values("hazard_id")
         out["extension"] = (
             "待审批延期",
-            Q(pending) & Q(status__in=workflow.STEPS["extend_decide"].sources),
+            Q(status__in=workflow.STEPS["extend_decide"].sources) & Q(pk__in=pending),
         )
     parties = [p for p, roles in workflow.SIGNOFF_ROLES.items() if role in roles]
     if parties and role in workflow.STEPS["sign"].roles:
