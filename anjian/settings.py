@@ -142,8 +142,8 @@ if os.environ.get("ANJIAN_REPLICA_URL"):
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
 STATS_READ_DATABASE = "replica" if "replica" in DATABASES else None
 DATABASE_ROUTERS = ["anjian.core.dbrouter.ReplicaRouter"]
-# Day figures of the province and its cities (anjian/stats/cube.py; PostgreSQL only): kept exact by
-# triggers and refreshed every minute. Off = every figure from the facts, as on SQLite.
+# Day figures of the province, its cities and counties (anjian/stats/cube.py; PostgreSQL and SQLite):
+# kept exact by triggers and refreshed every minute. Off = every figure from the facts.
 ANJIAN_STATS_CUBE = os.environ.get("ANJIAN_STATS_CUBE", "1") != "0"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 IS_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")
