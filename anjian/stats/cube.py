@@ -55,10 +55,9 @@ _LOCK = 0x616E6A69  # pg_advisory_xact_lock key of refresh() and rebuild(): one 
 
 def enabled(alias: str | None = None) -> bool:
     vendor = connections[alias or read_alias()].vendor
-    if vendor == "sqlite":
-        # SQLite's triggers and reads take a unit's local day by a fixed offset (local_minutes).
-        return bool(settings.ANJIAN_STATS_CUBE) and local_minutes() is not None
-    return bool(settings.ANJIAN_STATS_CUBE) and vendor == "postgresql"
+    # SQLite's triggers and reads take a unit's local day by a fixed offset (local_minutes).
+    kept = vendor == "postgresql" or (vendor == "sqlite" and local_minutes() is not None)
+    return bool(settings.ANJIAN_STATS_CUBE) and kept
 
 
 def applies(s: Scope) -> bool:
@@ -94,10 +93,10 @@ def local_minutes() -> int | None:
 
 @functools.lru_cache
 def _offset_minutes(tz_name: str) -> int | None:
-    from anjian.stats.migrations._vendor import sqlite_local_day_modifier
+    from anjian.stats.migrations._vendor import fixed_offset_minutes
 
     try:
-        return int(sqlite_local_day_modifier(tz_name).split()[0])
+        return fixed_offset_minutes(tz_name)
     except ValueError:
         return None
 

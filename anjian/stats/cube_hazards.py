@@ -202,11 +202,10 @@ def recompute(cursor: Any, days: list[dt.date] | None) -> None:
         return
     params: tuple[Any, ...] = ()
     if days is None:
-        candidates, on_days = "TRUE", "TRUE"
+        candidates = "TRUE"
     else:
         # The hazards dated on one of the days: by the found_on, closed_on and deadline indexes.
         candidates = f"({in_list('h.found_on')} OR {in_list('h.closed_on')} OR {in_list('h.deadline')})"
-        on_days = in_list("{d}")
         before = [d - dt.timedelta(days=1) for d in days]
         params = (list_param(days), list_param(days), list_param(before), list_param(days))
     day_measures = ", ".join(f"'{m}'" for m in DAY_MEASURES)
@@ -219,10 +218,11 @@ def recompute(cursor: Any, days: list[dt.date] | None) -> None:
         if by_sector:
             sector, join = "COALESCE(u.sector_id, 0)", f"LEFT JOIN {t['unit']} u ON u.id = h.unit_id"
         keys, km, kd = day_keys()
+        on_days = "TRUE" if days is None else in_list(kd)
         rows = f"""
             SELECT {km} AS m, {prefix} AS p, {kd} AS d, {month_sql("h.found_on")} AS mo, {sector} AS sec
             FROM {t["hazard"]} h {join} {keys}
-            WHERE {candidates} AND {kd} IS NOT NULL AND {km} IS NOT NULL AND {on_days.format(d=kd)}"""  # noqa: S608
+            WHERE {candidates} AND {kd} IS NOT NULL AND {km} IS NOT NULL AND {on_days}"""  # noqa: S608
         inserts = [
             f"""INSERT INTO {t["day"]} (measure, prefix, day, value)
                 SELECT m, p, d, COUNT(*) FROM r WHERE m IN ({day_measures}) GROUP BY m, p, d""",  # noqa: S608

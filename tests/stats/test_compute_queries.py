@@ -24,7 +24,7 @@ H1: dict[str, Any] = {"region": "430626", "date_from": "2024-01-01", "date_to": 
 
 def _hazards_sql() -> str:
     s = build_scope(**H1)
-    # The facts' query (SQLite, filtered scopes, townships); PostgreSQL reads a county's day rows.
+    # The facts' query (filtered scopes, townships, the day rows off); a county reads its day rows.
     with override_settings(ANJIAN_STATS_CUBE=False), CaptureQueriesContext(connection) as ctx:
         compute(s)
     [sql] = [q["sql"] for q in ctx.captured_queries if "x_hazards_found" in q["sql"]]

@@ -47,13 +47,8 @@ def sqlite_statements(sql: str) -> list[str]:
     return statements
 
 
-def sqlite_local_day_modifier(tz_name: str) -> str:
-    """SQLite's date modifier from a UTC timestamp to its local day in ``tz_name``: ``'+480 minutes'``.
-
-    SQLite has no time zones, so ``date(created_at, '+480 minutes')`` stands for PostgreSQL's
-    ``(created_at AT TIME ZONE 'Asia/Shanghai')::date``: exact only for a zone of one UTC offset,
-    so a zone whose offset changes (summer time) in 2000–2040 is refused.
-    """
+def fixed_offset_minutes(tz_name: str) -> int:
+    """``tz_name``'s offset from UTC in minutes; ValueError if it changes (summer time) in 2000–2040."""
     zone = zoneinfo.ZoneInfo(tz_name)
     offsets = {
         dt.datetime(year, month, 15, 12, tzinfo=zone).utcoffset()
@@ -64,4 +59,14 @@ def sqlite_local_day_modifier(tz_name: str) -> str:
         raise ValueError(f"{tz_name}: no fixed UTC offset in 2000–2040, SQLite cannot take its local day")
     (offset,) = offsets
     assert offset is not None
-    return f"{int(offset.total_seconds()) // 60:+d} minutes"
+    return int(offset.total_seconds()) // 60
+
+
+def sqlite_local_day_modifier(tz_name: str) -> str:
+    """SQLite's date modifier from a UTC timestamp to its local day in ``tz_name``: ``'+480 minutes'``.
+
+    SQLite has no time zones, so ``date(created_at, '+480 minutes')`` stands for PostgreSQL's
+    ``(created_at AT TIME ZONE 'Asia/Shanghai')::date``: exact only for a zone of one UTC offset,
+    so a zone whose offset changes (summer time) in 2000–2040 is refused.
+    """
+    return f"{fixed_offset_minutes(tz_name):+d} minutes"
